@@ -1,0 +1,99 @@
+// swift-tools-version: 6.1
+// Weft: a collaborative workflow editor for the terminal.
+// The targets follow the layering of DESIGN.md: each module imports only those below it.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Weft",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "weft", targets: ["weft"]),
+        .library(name: "YCRDT", targets: ["YCRDT"]),
+        .library(name: "WorkflowModel", targets: ["WorkflowModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Layer 0: the CRDT. Foundation only, no I/O.
+        .target(name: "YCRDT", swiftSettings: strictSettings),
+        // Layer 1: workflows as values and as documents. No I/O.
+        .target(
+            name: "WorkflowModel",
+            dependencies: ["YCRDT", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings),
+        // Layer 1: the wire shared by relay and client.
+        .target(name: "WeftProtocol", dependencies: ["YCRDT"], swiftSettings: strictSettings),
+        // Layer 2: the database.
+        .target(
+            name: "WeftStore",
+            dependencies: ["WorkflowModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        // Layer 3: the relay (the only server-side socket code).
+        .target(
+            name: "WeftRelay",
+            dependencies: [
+                "WeftStore", "WeftProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
+        // Layer 3: the client side of a connection: replica, base workflow, marker.
+        .target(
+            name: "WeftClient", dependencies: ["WeftProtocol", "WorkflowModel"],
+            swiftSettings: strictSettings),
+        // Layer 4: the editor as a value: events in, effects out, rendered into a cell grid.
+        .target(
+            name: "WeftTUI",
+            dependencies: [
+                "WeftClient", "WorkflowModel", .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings),
+        // The only curses code.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "WeftCurses", dependencies: ["WeftTUI", "CNcursesw"], swiftSettings: strictSettings),
+        // The command line.
+        .executableTarget(
+            name: "weft",
+            dependencies: [
+                "YCRDT", "WorkflowModel", "WeftProtocol", "WeftStore", "WeftRelay", "WeftClient",
+                "WeftTUI", "WeftCurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
+        .executableTarget(
+            name: "WeftBenchmarks", dependencies: ["YCRDT"], path: "Benchmarks/WeftBenchmarks",
+            swiftSettings: strictSettings),
+
+        // Tests.
+        .target(
+            name: "WeftTestSupport", dependencies: ["YCRDT"], path: "Tests/WeftTestSupport",
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "YCRDTTests", dependencies: ["YCRDT", "WeftTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "InteropTests", dependencies: ["YCRDT", "WeftTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArchitectureTests", dependencies: ["WeftTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["WeftTestSupport"],
+            swiftSettings: strictSettings),
+    ]
+)

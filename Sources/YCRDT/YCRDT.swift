@@ -1,0 +1,2 @@
+/// A Yjs-compatible CRDT in pure Swift.
+public enum YCRDTModule {}

@@ -1,0 +1,63 @@
+import ArgumentParser
+
+// Commands whose issues have not landed. Each names its purpose in `weft --help` and refuses
+// plainly when run, so nobody mistakes a placeholder for a working command.
+
+struct Edit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open a workflow in the terminal editor, live with everyone else on it.")
+    @Argument(help: "The workflow to open (id or name).") var workflow: String?
+    func run() throws { try refuseUnbuilt("edit", issue: 6) }
+}
+
+struct Relay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the headless relay that syncs editors and stores workflows.")
+    func run() throws { try refuseUnbuilt("relay", issue: 5) }
+}
+
+struct Deploy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy an OpenFn project file; open editors see the change arrive live.")
+    @Argument(help: "The project file (project.yaml or provisioning JSON).") var file: String?
+    func run() throws { try refuseUnbuilt("deploy", issue: 5) }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check an OpenFn project file for errors without deploying it.")
+    @Argument(help: "The project file to check.") var file: String?
+    func run() throws { try refuseUnbuilt("validate", issue: 4) }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a project in the OpenFn format that `weft deploy` reads.")
+    @Argument(help: "The project to export.") var project: String?
+    func run() throws { try refuseUnbuilt("export", issue: 8) }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List projects and workflows, with who is editing what.")
+    func run() throws { try refuseUnbuilt("ls", issue: 5) }
+}
+
+struct Sandbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, compare and merge sandbox copies of a project.")
+    func run() throws { try refuseUnbuilt("sandbox", issue: 8) }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every saved version of a workflow: who, when, and from where.")
+    @Argument(help: "The workflow.") var workflow: String?
+    func run() throws { try refuseUnbuilt("history", issue: 8) }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a relay and an editor on a sample workflow and watch a deploy arrive.")
+    func run() throws { try refuseUnbuilt("demo", issue: 6) }
+}

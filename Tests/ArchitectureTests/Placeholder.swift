@@ -1,0 +1,3 @@
+import Testing
+
+@Test func placeholderArchitectureTests() { #expect(Bool(true)) }
