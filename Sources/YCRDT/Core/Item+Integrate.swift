@@ -1,0 +1,199 @@
+extension Item {
+    /// Resolves origins and parent of a decoded item. Returns the client whose structs are still
+    /// missing, or nil when everything this item depends on is present.
+    func missingDependency(_ transaction: Transaction, _ store: StructStore) -> ClientID? {
+        guard kind == .item else { return nil }
+        if let origin, origin.client != id.client, origin.clock >= store.state(of: origin.client) {
+            return origin.client
+        }
+        if let rightOrigin, rightOrigin.client != id.client,
+            rightOrigin.clock >= store.state(of: rightOrigin.client)
+        {
+            return rightOrigin.client
+        }
+        if case .item(let parentID) = parentReference, parentID.client != id.client,
+            parentID.clock >= store.state(of: parentID.client)
+        {
+            return parentID.client
+        }
+        if let origin {
+            left = store.itemCleanEnd(transaction, origin)
+            self.origin = left?.lastID
+        }
+        if let rightOrigin {
+            right = store.itemCleanStart(transaction, rightOrigin)
+            self.rightOrigin = right?.id
+        }
+        if left?.kind == .gc || right?.kind == .gc {
+            parent = nil
+        } else if let reference = parentReference {
+            switch reference {
+            case .root(let name):
+                parent = transaction.doc.root(name, kind: .unknown)
+            case .item(let parentID):
+                if let holder = store.find(parentID), holder.kind == .item, let branch = holder.branch {
+                    parent = branch
+                } else {
+                    parent = nil
+                }
+            }
+        } else if let left, left.kind == .item {
+            parent = left.parent
+            parentSub = left.parentSub
+        } else if let right, right.kind == .item {
+            parent = right.parent
+            parentSub = right.parentSub
+        }
+        parentReference = nil
+        return nil
+    }
+
+    /// Puts this item into the document: trims the known prefix, resolves conflicts with concurrent
+    /// inserts at the same place (YATA, as Yjs orders them), links it in, and records the change.
+    func integrate(_ transaction: Transaction, offset: Int) {
+        let store = transaction.doc.store
+        if kind != .item {
+            if offset > 0 {
+                id.clock += offset
+                length -= offset
+                content = .deleted(length)
+            }
+            store.add(self)
+            return
+        }
+        if offset > 0 {
+            id.clock += offset
+            left = store.itemCleanEnd(transaction, ID(client: id.client, clock: id.clock - 1))
+            origin = left?.lastID
+            content = {
+                var whole = content
+                return whole.split(at: offset)
+            }()
+            length -= offset
+        }
+        guard let parent, !parent.isCollected else {
+            // The parent is gone: what arrives for it is garbage.
+            let filler = Item(filler: .gc, id: id, length: length)
+            store.add(filler)
+            return
+        }
+        let hasConflict: Bool
+        if let left {
+            hasConflict = left.right !== right
+        } else {
+            hasConflict = right == nil || right!.left != nil
+        }
+        if hasConflict { resolveConflict(transaction, parent: parent) }
+        // Link in.
+        if let left {
+            right = left.right
+            left.right = self
+        } else {
+            var first: Item?
+            if let key = parentSub {
+                first = parent.map[key]
+                while let candidate = first, let previous = candidate.left { first = previous }
+            } else {
+                first = parent.start
+                parent.start = self
+            }
+            right = first
+        }
+        if let right {
+            right.left = self
+        } else if let key = parentSub {
+            parent.map[key] = self
+            left?.delete(transaction)
+        }
+        if parentSub == nil, isVisible { parent.length += length }
+        store.add(self)
+        integrateContent(transaction, parent: parent)
+        transaction.addChanged(parent, key: parentSub)
+        if parent.item?.isDeleted == true || (parentSub != nil && right != nil) {
+            delete(transaction)
+        }
+    }
+
+    private func resolveConflict(_ transaction: Transaction, parent: Branch) {
+        let store = transaction.doc.store
+        var newLeft = left
+        var scan: Item?
+        if let left {
+            scan = left.right
+        } else if let key = parentSub {
+            scan = parent.map[key]
+            while let candidate = scan, let previous = candidate.left { scan = previous }
+        } else {
+            scan = parent.start
+        }
+        var conflicting = Set<ObjectIdentifier>()
+        var beforeOrigin = Set<ObjectIdentifier>()
+        while let current = scan, current !== right {
+            beforeOrigin.insert(ObjectIdentifier(current))
+            conflicting.insert(ObjectIdentifier(current))
+            if origin == current.origin {
+                if current.id.client < id.client {
+                    newLeft = current
+                    conflicting.removeAll()
+                } else if rightOrigin == current.rightOrigin {
+                    break
+                }
+            } else if let currentOrigin = current.origin, let originItem = store.find(currentOrigin),
+                beforeOrigin.contains(ObjectIdentifier(originItem))
+            {
+                if !conflicting.contains(ObjectIdentifier(originItem)) {
+                    newLeft = current
+                    conflicting.removeAll()
+                }
+            } else {
+                break
+            }
+            scan = current.right
+        }
+        left = newLeft
+    }
+
+    private func integrateContent(_ transaction: Transaction, parent: Branch) {
+        switch content {
+        case .deleted(let length):
+            transaction.deleteSet.add(client: id.client, clock: id.clock, length: length)
+            markDeleted()
+        case .type(let branch):
+            branch.integrate(into: transaction.doc, item: self)
+            branch.applyPreliminary(transaction)
+        case .format:
+            parent.hasFormatting = true
+            parent.searchMarkers?.removeAll()
+        default:
+            break
+        }
+    }
+
+    /// Deletes this item (and, for a type, everything in it) in `transaction`.
+    func delete(_ transaction: Transaction) {
+        guard !isDeleted, let parent else { return }
+        if isCountable, parentSub == nil { parent.length -= length }
+        markDeleted()
+        transaction.deleteSet.add(client: id.client, clock: id.clock, length: length)
+        transaction.addChanged(parent, key: parentSub)
+        if case .type(let branch) = content {
+            var child = branch.start
+            while let current = child {
+                if !current.isDeleted {
+                    current.delete(transaction)
+                } else if current.id.clock < transaction.beforeState[current.id.client] {
+                    transaction.mergeStructs.append(current)
+                }
+                child = current.right
+            }
+            for entry in branch.map.values {
+                if !entry.isDeleted {
+                    entry.delete(transaction)
+                } else if entry.id.clock < transaction.beforeState[entry.id.client] {
+                    transaction.mergeStructs.append(entry)
+                }
+            }
+            transaction.changed.removeValue(forKey: ObjectIdentifier(branch))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// A Yjs-compatible CRDT in pure Swift.
-public enum YCRDTModule {}
