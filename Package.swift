@@ -27,7 +27,7 @@ let package = Package(
     ],
     targets: [
         // Layer 0: the CRDT. Foundation only, no I/O.
-        .target(name: "YCRDT", swiftSettings: strictSettings),
+        .target(name: "YCRDT", swiftSettings: strictSettings, linkerSettings: [.linkedLibrary("m")]),
         // Layer 1: workflows as values and as documents. No I/O.
         .target(
             name: "WorkflowModel",
