@@ -90,10 +90,10 @@ let package = Package(
             name: "InteropTests", dependencies: ["YCRDT", "WeftTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ArchitectureTests", dependencies: ["WeftTestSupport"],
+            name: "ArchitectureTests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["WeftTestSupport"],
+            name: "CLITests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
             swiftSettings: strictSettings),
     ]
 )

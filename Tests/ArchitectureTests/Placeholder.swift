@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderArchitectureTests() { #expect(Bool(true)) }
