@@ -4,12 +4,14 @@
 /// Edits join the document's current transaction or make one of their own.
 public struct YMap {
     let branch: Branch
+    /// Keeps the document alive while a handle onto one of its types exists.
+    let owner: Doc?
 
     init(branch: Branch) {
         self.branch = branch
+        self.owner = branch.doc
     }
 
-    /// A new map that is not in a document yet, to insert with ``YInput/map(_:)-swift.enum.case``.
     public var keys: [String] {
         branch.map.compactMap { $0.value.isDeleted ? nil : $0.key }.sorted()
     }
@@ -75,9 +77,12 @@ public struct YMap {
 /// A shared array of values and nested types.
 public struct YArray {
     let branch: Branch
+    /// Keeps the document alive while a handle onto one of its types exists.
+    let owner: Doc?
 
     init(branch: Branch) {
         self.branch = branch
+        self.owner = branch.doc
     }
 
     /// The number of elements.

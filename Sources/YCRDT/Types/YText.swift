@@ -6,9 +6,12 @@
 /// are kept and round-trip; ``delta`` shows them.
 public struct YText {
     let branch: Branch
+    /// Keeps the document alive while a handle onto one of its types exists.
+    let owner: Doc?
 
     init(branch: Branch) {
         self.branch = branch
+        self.owner = branch.doc
     }
 
     /// The text, formatting and embeds left out.
