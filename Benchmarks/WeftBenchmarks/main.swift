@@ -15,6 +15,18 @@ let fixtures = FixtureFiles(packageRoot: PackageRoot.locate())
 progress("loading the B4 trace and its updates")
 let trace = try B4Trace.load(fixtures)
 if ProcessInfo.processInfo.environment["WEFT_BENCH_DIAG"] != nil { diagnose(trace) }
+if let only = ProcessInfo.processInfo.environment["WEFT_BENCH_ONLY"] {
+    // Profiling aid: run one workload alone.
+    let bench = CRDTBenchmarks(trace: trace, fixtures: fixtures, runs: 1)
+    switch only {
+    case "local": _ = bench.replayLocally()
+    case "remote":
+        let doc = Doc(clientID: 2)
+        for update in trace.updates { try doc.applyUpdate(update) }
+    default: break
+    }
+    exit(0)
+}
 let suite = CRDTBenchmarks(trace: trace, fixtures: fixtures, runs: options.runs)
 var report = Report()
 suite.run(into: &report)

@@ -175,6 +175,9 @@ public final class Doc {
     /// Garbage-collects one deleted item.
     func collect(_ item: Item, parentCollected: Bool) {
         if case .type(let branch) = item.content {
+            // Markers point at children without owning them: drop them while the children are alive,
+            // before the store replaces (and so frees) every child below.
+            branch.searchMarkers?.removeAll()
             var child = branch.start
             while let current = child {
                 child = current.right
@@ -190,7 +193,6 @@ public final class Doc {
                 }
             }
             branch.map = [:]
-            branch.searchMarkers?.removeAll()
             branch.isCollected = true
         }
         if parentCollected {

@@ -121,11 +121,9 @@ extension Item {
             isDeleted == right.isDeleted, redone == nil, right.redone == nil,
             content.ref == right.content.ref, content.merge(with: right.content)
         else { return false }
-        if let parent, let markers = parent.searchMarkers {
-            for marker in markers.entries where marker.item === right {
-                marker.item = self
-                if isVisible { marker.index -= length }
-            }
+        if right.flags.contains(.marker), let markers = parent?.searchMarkers {
+            markers.replace(right, with: self, indexShift: isVisible ? -length : 0)
+            flags.insert(.marker)
         }
         if right.isKept { flags.insert(.keep) }
         self.right = right.right
