@@ -23,6 +23,11 @@ if let only = ProcessInfo.processInfo.environment["WEFT_BENCH_ONLY"] {
     case "remote":
         let doc = Doc(clientID: 2)
         for update in trace.updates { try doc.applyUpdate(update) }
+    case "random":
+        var generator = SplitMix64(seed: 42)
+        let doc = Doc(clientID: 1)
+        let text = doc.text("text")
+        for length in 0..<100_000 { try text.insert("x", atUTF16: Int(generator.next() % UInt64(length + 1))) }
     default: break
     }
     exit(0)

@@ -78,6 +78,17 @@ final class Branch {
         }
     }
 
+    /// Whether anyone observes this type or (deeply) a type holding it.
+    var hasObservers: Bool {
+        if !observers.isEmpty { return true }
+        var current: Branch? = self
+        while let type = current {
+            if !type.deepObservers.isEmpty { return true }
+            current = type.item?.parent
+        }
+        return false
+    }
+
     /// Whether this type or any type holding it is deleted.
     var isDeleted: Bool { item?.isDeleted ?? false }
 

@@ -107,12 +107,11 @@ public final class Doc {
 
     private func cleanup(_ transaction: Transaction) {
         transaction.deleteSet.sortAndMerge()
-        transaction.afterState = store.stateVector
         callObservers(transaction)
-        if gc { collectGarbage(transaction.deleteSet) }
+        if gc { collectGarbage(transaction) }
         mergeDeletedStructs(transaction.deleteSet)
         mergeNewStructs(transaction)
-        if !transaction.isLocal, transaction.afterState[clientID] != transaction.beforeState[clientID] {
+        if !transaction.isLocal, transaction.beforeClocks[clientID] != nil {
             // Someone else wrote with our id: take a new one so our next edits cannot collide.
             clientID = Doc.randomClientID()
         }
@@ -126,7 +125,7 @@ public final class Doc {
         var events: [(Branch, YEvent)] = []
         for (branch, keys) in transaction.changed.values {
             if !transaction.isLocal { branch.searchMarkers?.removeAll() }
-            guard !branch.isDeleted else { continue }
+            guard !branch.isDeleted, branch.hasObservers else { continue }
             let event = YEvent(target: branch, transaction: transaction, keysChanged: keys)
             events.append((branch, event))
         }
@@ -156,15 +155,15 @@ public final class Doc {
     }
 
     /// Replaces deleted content by tombstones (and children of deleted types by GC ranges).
-    private func collectGarbage(_ deleteSet: DeleteSet) {
-        for (client, ranges) in deleteSet.clients {
+    private func collectGarbage(_ transaction: Transaction) {
+        for (client, ranges) in transaction.deleteSet.clients {
             for range in ranges.reversed() {
                 guard let structs = store.clients[client],
                     var index = StructStore.findIndex(structs, clock: range.clock)
                 else { continue }
                 while let item = store.clients[client]?[safe: index], item.id.clock < range.end {
                     if item.kind == .item, item.isDeleted, !item.isKept, gcFilter?(item) ?? true {
-                        collect(item, parentCollected: false)
+                        collect(item, parentCollected: false, in: transaction)
                     }
                     index += 1
                 }
@@ -173,7 +172,13 @@ public final class Doc {
     }
 
     /// Garbage-collects one deleted item.
-    func collect(_ item: Item, parentCollected: Bool) {
+    ///
+    /// The GC structs that replace a collected type's children are handed to `transaction` to be
+    /// merged with their neighbours at its end: they need not lie in its delete set (children deleted
+    /// earlier, older entries of a map key), and without this one replica could keep `GC 47+3, GC 50+1`
+    /// where another, which saw the same changes in other transactions, has `GC 47+4` — equal content,
+    /// different encoded state.
+    func collect(_ item: Item, parentCollected: Bool, in transaction: Transaction? = nil) {
         if case .type(let branch) = item.content {
             // Markers point at children without owning them: drop them while the children are alive,
             // before the store replaces (and so frees) every child below.
@@ -181,13 +186,13 @@ public final class Doc {
             var child = branch.start
             while let current = child {
                 child = current.right
-                collect(current, parentCollected: true)
+                collect(current, parentCollected: true, in: transaction)
             }
             branch.start = nil
             for var entry in branch.map.values {
                 while true {
                     let left = entry.left
-                    collect(entry, parentCollected: true)
+                    collect(entry, parentCollected: true, in: transaction)
                     guard let next = left else { break }
                     entry = next
                 }
@@ -197,7 +202,9 @@ public final class Doc {
         }
         if parentCollected {
             guard item.kind == .item else { return }
-            store.replace(item, with: Item(filler: .gc, id: item.id, length: item.length))
+            let filler = Item(filler: .gc, id: item.id, length: item.length)
+            store.replace(item, with: filler)
+            transaction?.mergeStructs.append(filler)
         } else {
             item.content = .deleted(item.length)
             item.flags.remove(.countable)
@@ -219,9 +226,8 @@ public final class Doc {
     }
 
     private func mergeNewStructs(_ transaction: Transaction) {
-        for (client, clock) in transaction.afterState.clocks {
-            let before = transaction.beforeState[client]
-            guard before != clock, let structs = store.clients[client] else { continue }
+        for (client, before) in transaction.beforeClocks {
+            guard let structs = store.clients[client] else { continue }
             let firstChange = max(StructStore.findIndex(structs, clock: before) ?? 1, 1)
             var index = structs.count - 1
             while index >= firstChange {

@@ -58,6 +58,7 @@ extension Item {
                 length -= offset
                 content = .deleted(length)
             }
+            transaction.willAdd(to: id.client, store: store)
             store.add(self)
             return
         }
@@ -74,6 +75,7 @@ extension Item {
         guard let parent, !parent.isCollected else {
             // The parent is gone: what arrives for it is garbage.
             let filler = Item(filler: .gc, id: id, length: length)
+            transaction.willAdd(to: id.client, store: store)
             store.add(filler)
             return
         }
@@ -106,6 +108,7 @@ extension Item {
             left?.delete(transaction)
         }
         if parentSub == nil, isVisible { parent.length += length }
+        transaction.willAdd(to: id.client, store: store)
         store.add(self)
         integrateContent(transaction, parent: parent)
         transaction.addChanged(parent, key: parentSub)
@@ -173,6 +176,7 @@ extension Item {
     func delete(_ transaction: Transaction) {
         guard !isDeleted, let parent else { return }
         if isCountable, parentSub == nil { parent.length -= length }
+        if flags.contains(.marker) { parent.searchMarkers?.needsRepair = true }
         markDeleted()
         transaction.deleteSet.add(client: id.client, clock: id.clock, length: length)
         transaction.addChanged(parent, key: parentSub)
@@ -181,7 +185,7 @@ extension Item {
             while let current = child {
                 if !current.isDeleted {
                     current.delete(transaction)
-                } else if current.id.clock < transaction.beforeState[current.id.client] {
+                } else if current.id.clock < transaction.beforeState(current.id.client) {
                     transaction.mergeStructs.append(current)
                 }
                 child = current.right
@@ -189,7 +193,7 @@ extension Item {
             for entry in branch.map.values {
                 if !entry.isDeleted {
                     entry.delete(transaction)
-                } else if entry.id.clock < transaction.beforeState[entry.id.client] {
+                } else if entry.id.clock < transaction.beforeState(entry.id.client) {
                     transaction.mergeStructs.append(entry)
                 }
             }

@@ -36,8 +36,10 @@ final class Item {
     var origin: ID?
     /// The id of the right neighbour when this was created.
     var rightOrigin: ID?
-    unowned(unsafe) var left: Item?
-    unowned(unsafe) var right: Item?
+    /// The left neighbour in the list, as an unretained reference (hot loops walk it without ARC).
+    var leftReference: ItemReference?
+    /// The right neighbour in the list, as an unretained reference.
+    var rightReference: ItemReference?
     unowned(unsafe) var parent: Branch?
     /// Set on decoded items until integration resolves `parent`.
     var parentReference: ParentReference?
@@ -57,8 +59,8 @@ final class Item {
         self.length = content.length
         self.origin = origin
         self.rightOrigin = rightOrigin
-        self.left = left
-        self.right = right
+        self.leftReference = left.map(ItemReference.passUnretained)
+        self.rightReference = right.map(ItemReference.passUnretained)
         self.parent = parent
         self.parentSub = parentSub
         self.content = content
@@ -72,6 +74,18 @@ final class Item {
         self.length = length
         self.content = .deleted(length)
         self.flags = kind == .gc ? .deleted : []
+    }
+
+    /// The left neighbour.
+    var left: Item? {
+        get { leftReference?.takeUnretainedValue() }
+        set { leftReference = newValue.map(ItemReference.passUnretained) }
+    }
+
+    /// The right neighbour.
+    var right: Item? {
+        get { rightReference?.takeUnretainedValue() }
+        set { rightReference = newValue.map(ItemReference.passUnretained) }
     }
 
     @inline(__always) var isDeleted: Bool { flags.contains(.deleted) }
@@ -123,7 +137,6 @@ extension Item {
         else { return false }
         if right.flags.contains(.marker), let markers = parent?.searchMarkers {
             markers.replace(right, with: self, indexShift: isVisible ? -length : 0)
-            flags.insert(.marker)
         }
         if right.isKept { flags.insert(.keep) }
         self.right = right.right
@@ -183,4 +196,19 @@ extension Item {
         }
         return parentReference ?? .root("")
     }
+}
+
+/// An unretained reference to an item. The store owns every item; walking the list through these
+/// costs no reference counting.
+typealias ItemReference = Unmanaged<Item>
+
+extension Unmanaged where Instance == Item {
+    @inline(__always) var isVisible: Bool { _withUnsafeGuaranteedRef { $0.isVisible } }
+    @inline(__always) var length: Int { _withUnsafeGuaranteedRef { $0.length } }
+    @inline(__always) var right: ItemReference? { _withUnsafeGuaranteedRef { $0.rightReference } }
+    @inline(__always) var left: ItemReference? { _withUnsafeGuaranteedRef { $0.leftReference } }
+    @inline(__always) var id: ID { _withUnsafeGuaranteedRef { $0.id } }
+    @inline(__always) var flags: Item.Flags { _withUnsafeGuaranteedRef { $0.flags } }
+    @inline(__always) var item: Item { takeUnretainedValue() }
+    @inline(__always) static func === (lhs: Self, rhs: Self) -> Bool { lhs.toOpaque() == rhs.toOpaque() }
 }

@@ -8,9 +8,9 @@ public final class Transaction {
     public let origin: AnyHashable?
     /// True for changes made through this document's API, false for applied updates.
     public internal(set) var isLocal: Bool
-    /// The state before the transaction.
-    let beforeState: StateVector
-    var afterState = StateVector()
+    /// For each client whose structs this transaction added to, its clock before the transaction.
+    /// Clients not listed are unchanged: their state now is their state before.
+    private(set) var beforeClocks: [ClientID: Int] = [:]
     /// What this transaction deleted.
     var deleteSet = DeleteSet()
     /// Types changed, with the keys changed (nil key = sequence change).
@@ -26,12 +26,24 @@ public final class Transaction {
         self.doc = doc
         self.origin = origin
         self.isLocal = isLocal
-        self.beforeState = doc.store.stateVector
     }
+
+    /// The clock `client` was at when the transaction started.
+    func beforeState(_ client: ClientID) -> Int {
+        beforeClocks[client] ?? doc.store.state(of: client)
+    }
+
+    /// Records a client's state before the first struct this transaction adds for it.
+    func willAdd(to client: ClientID, store: StructStore) {
+        if beforeClocks[client] == nil { beforeClocks[client] = store.state(of: client) }
+    }
+
+    /// Whether the transaction added structs or deleted anything.
+    var changedDocument: Bool { !beforeClocks.isEmpty || !deleteSet.isEmpty }
 
     /// Whether `item` was created by this transaction.
     func adds(_ item: Item) -> Bool {
-        item.id.clock >= beforeState[item.id.client]
+        item.id.clock >= beforeState(item.id.client)
     }
 
     /// Whether `item` was deleted by this transaction.
@@ -41,7 +53,7 @@ public final class Transaction {
 
     func addChanged(_ branch: Branch, key: String?) {
         if let holder = branch.item {
-            guard holder.id.clock < beforeState[holder.id.client], !holder.isDeleted else { return }
+            guard holder.id.clock < beforeState(holder.id.client), !holder.isDeleted else { return }
         }
         let id = ObjectIdentifier(branch)
         if changed[id] == nil {

@@ -176,32 +176,37 @@ extension Branch {
     }
 
     func findTextPosition(_ transaction: Transaction, index: Int, useMarkers: Bool) -> TextPosition {
-        var position: TextPosition
         var count = index
+        unowned(unsafe) var left: Item?
+        unowned(unsafe) var right: Item?
+        var itemIndex = 0
+        var attributes: [String: YAny] = [:]
         if useMarkers, let marker = searchMarkers?.find(in: self, index: index) {
-            position = TextPosition(left: marker.item.left, right: marker.item, index: marker.index)
+            left = marker.item.left
+            right = marker.item
+            itemIndex = marker.index
             count -= marker.index
         } else {
-            position = TextPosition(left: nil, right: start, index: 0)
+            right = start
         }
         let store = transaction.doc.store
-        while let current = position.right, count > 0 {
+        while let current = right, count > 0 {
             if !current.isDeleted {
                 if case .format(let key, let value) = current.content {
-                    TextPosition.update(&position.attributes, key: key, value: value)
+                    TextPosition.update(&attributes, key: key, value: value)
                 } else {
                     if count < current.length {
                         _ = store.itemCleanStart(
                             transaction, ID(client: current.id.client, clock: current.id.clock + count))
                     }
-                    position.index += current.length
+                    itemIndex += current.length
                     count -= current.length
                 }
             }
-            position.left = current
-            position.right = current.right
+            left = current
+            right = current.right
         }
-        return position
+        return TextPosition(left: left, right: right, index: itemIndex, attributes: attributes)
     }
 
     /// Inserts UTF-16 text at a visible UTF-16 index, inheriting the formatting in effect there.

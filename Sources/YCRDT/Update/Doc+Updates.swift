@@ -40,6 +40,12 @@ extension Doc {
             let from = since[client] ?? 0
             if last.id.clock + last.length > from { starts.append((client, from)) }
         }
+        writeStructs(to: &encoder, starts: starts)
+    }
+
+    /// Writes the structs of the given clients from the given clocks, clients descending.
+    func writeStructs(to encoder: inout Lib0Encoder, starts: [(ClientID, Int)]) {
+        var starts = starts.filter { store.state(of: $0.0) > $0.1 }
         starts.sort { $0.0 > $1.0 }
         encoder.writeVarUInt(starts.count)
         for (client, from) in starts {
@@ -56,12 +62,9 @@ extension Doc {
 
     /// The update a transaction emits: its new structs and its deletes, or nil if it changed nothing.
     func encodeUpdate(of transaction: Transaction) -> [UInt8]? {
-        let changedState = transaction.afterState.clocks.contains { transaction.beforeState[$0.key] != $0.value }
-        guard changedState || !transaction.deleteSet.isEmpty else { return nil }
+        guard transaction.changedDocument else { return nil }
         var encoder = Lib0Encoder()
-        var since: [ClientID: Int] = [:]
-        for client in store.clients.keys { since[client] = transaction.beforeState[client] }
-        writeStructs(to: &encoder, since: since)
+        writeStructs(to: &encoder, starts: transaction.beforeClocks.map { ($0.key, $0.value) })
         transaction.deleteSet.write(to: &encoder)
         return encoder.bytes
     }

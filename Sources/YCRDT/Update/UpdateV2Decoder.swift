@@ -47,7 +47,7 @@ enum UpdateV2Decoder {
             let flag = try decoder.readVarUInt()
             guard flag == 0 else {
                 throw .malformed(
-                    "update v2 feature flag \(flag) at byte \(flagOffset) is not 0 (is this an update v1?)")
+                    "update v2 feature flag \(flag) at byte \(flagOffset) is not 0")
             }
             func column() throws(DecodingError) -> [UInt8] { Array(try decoder.readVarBytes()) }
             keyClocks = IntDiffOptRleColumnDecoder(try column())
