@@ -251,3 +251,77 @@ private struct MutationRandom {
         return z ^ (z >> 31)
     }
 }
+
+/// `Updates.inspect` and `Doc.contentJSON`: what `weft doc inspect` prints.
+@Suite struct UpdateInspectionTests {
+    @Test func theWireExampleListsItsStructs() throws {
+        let summary = try Updates.inspect(bytes(hex: WireExampleTests().fullUpdate))
+        #expect(summary.clients.map(\.client) == [1])
+        #expect(summary.clients.first?.firstClock == 0)
+        #expect(summary.clients.first?.lastClock == 4)
+        #expect(summary.clients.first?.structCount == 4)
+        #expect(summary.clients.first?.kindCounts == ["type(map)": 1, "any": 2, "string": 1])
+        #expect(summary.structs.map(\.clock) == [0, 1, 2, 3])
+        #expect(summary.structs.map(\.length) == [1, 1, 1, 2])
+        #expect(summary.structs.map(\.kind) == [.item, .item, .item, .item])
+        #expect(summary.structs.map(\.contentKind) == ["type(map)", "any", "any", "string"])
+        #expect(summary.structs.map(\.parent) == [
+            .root("jobs"), .item(ID(client: 1, clock: 0)), .item(ID(client: 1, clock: 0)), .root("body"),
+        ])
+        #expect(summary.structs.map(\.parentSub) == [nil, "id", "name", nil])
+        #expect(summary.structs.map(\.preview) == [nil, "\"a\"", "\"x\"", "hi"])
+        #expect(summary.deletes.isEmpty)
+    }
+
+    @Test func anItemAfterAnOriginTakesItsNeighboursParent() throws {
+        let summary = try Updates.inspect(bytes(hex: UpdateV2Tests.wireExampleV2), v2: true)
+        #expect(summary.structs.map(\.contentKind) == ["type(map)", "any", "any", "deleted", "string"])
+        let last = try #require(summary.structs.last)
+        #expect(last.origin == ID(client: 1, clock: 3))
+        #expect(last.parent == .root("body"))
+        #expect(summary.deletes == [.init(client: 1, ranges: [DeleteRange(clock: 3, length: 1)])])
+    }
+
+    @Test func aParentOutsideTheUpdateIsUnknown() throws {
+        // The '!' update of the reference (§3.3): an item whose origin is in an earlier update.
+        let summary = try Updates.inspect(bytes(hex: "01010105840104012100"))
+        #expect(summary.structs.count == 1)
+        #expect(summary.structs.first?.origin == ID(client: 1, clock: 4))
+        #expect(summary.structs.first?.parent == nil)
+        #expect(summary.clients.first?.firstClock == 5)
+    }
+
+    @Test func everyStructOfTheB4DocumentIsInTheTextRoot() throws {
+        let summary = try Updates.inspect([UInt8](try Fixtures.data("yjs/b4-yjs-v1.bin")))
+        let fromV2 = try Updates.inspect([UInt8](try Fixtures.data("yjs/b4-yjs-v2.bin")), v2: true)
+        #expect(summary == fromV2)
+        #expect(summary.clients.count == 1)
+        #expect(summary.clients.first?.endClock == 182_315)
+        #expect(summary.structs.allSatisfy { $0.parent == .root("text") })
+        #expect(summary.clients.first?.kindCounts.keys.sorted() == ["deleted", "string"])
+    }
+
+    @Test func contentJSONGuessesRootsAndReadsNamedOnesAsTheirKind() throws {
+        let doc = Doc(clientID: 5)
+        try doc.applyUpdate(bytes(hex: WireExampleTests().fullUpdate))
+        let rootsBefore = doc.rootNames
+        #expect(doc.contentJSON() == ["body": "hi", "jobs": [["id": "a", "name": "x"]]])
+        #expect(
+            doc.contentJSON(rootTypes: ["jobs": .array, "body": .text, "workflow": .map, "edges": .array])
+                == ["body": "hi", "jobs": [["id": "a", "name": "x"]], "workflow": [:], "edges": []])
+        // Reading created nothing.
+        #expect(doc.rootNames == rootsBefore)
+        guard case .object(let object) = doc.contentJSON(rootTypes: ["a": .text]) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.keys == ["a", "body", "jobs"])
+    }
+
+    @Test func contentJSONShowsRootsMadeLocallyAsWhatTheyAre() throws {
+        let doc = Doc(clientID: 5)
+        try doc.map("workflow").set("name", "w")
+        try doc.text("empty").insert("", atUTF16: 0)
+        #expect(doc.contentJSON() == ["empty": "", "workflow": ["name": "w"]])
+    }
+}
