@@ -32,10 +32,9 @@ import WeftTestSupport
     /// The targets of Package.swift as `swift package dump-package` reads them.
     static func declaredTargets() throws -> [Target] {
         let root = try ProjectRoot.url()
-        // Its own scratch folder, so that it never waits on the lock of the build running these tests.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "weft-dump-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        // A scratch folder of its own, so that it never waits on the lock of the build running these
+        // tests; a fixed one, so that runs reuse it and leave nothing behind in the temporary folder.
+        let scratch = root.appendingPathComponent(".build/architecture-tests-manifest")
         let result = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             arguments: ["swift", "package", "--scratch-path", scratch.path, "dump-package"],
