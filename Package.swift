@@ -27,7 +27,14 @@ let package = Package(
     ],
     targets: [
         // Layer 0: the CRDT. Foundation only, no I/O.
-        .target(name: "YCRDT", swiftSettings: strictSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "YCRDT",
+            swiftSettings: strictSettings + [
+                // Exclusivity stays checked in debug builds (and every test run); release builds skip
+                // the dynamic checks on the hot item-list paths.
+                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+            ],
+            linkerSettings: [.linkedLibrary("m")]),
         // Layer 1: workflows as values and as documents. No I/O.
         .target(
             name: "WorkflowModel",
@@ -76,8 +83,12 @@ let package = Package(
             swiftSettings: strictSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
         .executableTarget(
-            name: "WeftBenchmarks", dependencies: ["YCRDT"], path: "Benchmarks/WeftBenchmarks",
+            name: "WeftBenchmarks", dependencies: ["YCRDT", "CHeapStats"], path: "Benchmarks/WeftBenchmarks",
             swiftSettings: strictSettings),
+        .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
+        // A libFuzzer target over the update decoder; a plain replay tool without -D FUZZING (docs/fuzzing.md).
+        .executableTarget(
+            name: "YCRDTFuzz", dependencies: ["YCRDT"], path: "Fuzz/YCRDTFuzz", swiftSettings: strictSettings),
 
         // Tests.
         .target(

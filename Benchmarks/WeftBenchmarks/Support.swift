@@ -1,3 +1,4 @@
+import CHeapStats
 import Foundation
 
 /// Command-line options of the benchmark executable.
@@ -90,6 +91,11 @@ func best(of runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return fastest
 }
 
+/// Bytes the allocator has handed out and not had back (glibc's mallinfo2).
+func heapBytesInUse() -> Int {
+    Int(weft_heap_bytes_in_use())
+}
+
 /// Resident set size of this process in bytes, from /proc.
 func residentBytes() -> Int {
     guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -110,9 +116,16 @@ struct Report {
 
     var rows: [Row] = []
     var notes: [String] = []
+    /// Our time per workload, for the peer ratios.
+    var milliseconds: [String: Double] = [:]
 
     mutating func add(_ workload: String, ours: String, target: String) {
         rows.append(Row(workload: workload, ours: ours, target: target))
+    }
+
+    mutating func add(_ workload: String, milliseconds value: Double, target: String) {
+        milliseconds[workload] = value
+        add(workload, ours: formatMilliseconds(value), target: target)
     }
 
     mutating func setPeer(_ workload: String, pycrdt: String? = nil, loro: String? = nil) {
