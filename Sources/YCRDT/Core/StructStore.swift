@@ -118,8 +118,11 @@ final class StructStore {
     /// structs were merged away.
     @discardableResult
     func mergeWithLefts(client: ClientID, at position: Int) -> Int {
-        guard var structs = clients.removeValue(forKey: client) else { return 0 }
-        defer { clients[client] = structs }
+        guard clients[client] != nil else { return 0 }
+        return Self.mergeWithLefts(&clients[client, default: []], at: position)
+    }
+
+    private static func mergeWithLefts(_ structs: inout [Item], at position: Int) -> Int {
         var index = position
         var right = structs[index]
         while index > 0 {
