@@ -1,13 +1,13 @@
-/// The y-protocols awareness protocol: who is here and what they are looking at.
-///
-/// Every client publishes one JSON state (name, colour, cursor, …) with a clock it increments on every
-/// change. A state of `null` means the client went offline. Peers keep the newest state per client
-/// and drop clients they have not heard from within a timeout; a live client re-sends its state at
-/// half the timeout to stay present. Awareness is not part of the document and never persisted.
-///
-/// Nothing here reads a clock: every call that needs the time takes `now`, a ``Duration`` since an
-/// epoch of the caller's choosing (for example `ContinuousClock.now - start`). Use the same epoch for
-/// every call on one ``Awareness``.
+// The y-protocols awareness protocol: who is here and what they are looking at.
+//
+// Every client publishes one JSON state (name, colour, cursor, …) with a clock it increments on every
+// change. A state of `null` means the client went offline. Peers keep the newest state per client
+// and drop clients they have not heard from within a timeout; a live client re-sends its state at
+// half the timeout to stay present. Awareness is not part of the document and never persisted.
+//
+// Nothing here reads a clock: every call that needs the time takes `now`, a ``Duration`` since an
+// epoch of the caller's choosing (for example `ContinuousClock.now - start`). Use the same epoch for
+// every call on one ``Awareness``.
 
 /// Why an awareness update could not be read. An ``Awareness`` is unchanged when it throws.
 public enum AwarenessError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -234,6 +234,12 @@ public final class Awareness {
         if !changes.isEmpty { observers.call((changes, origin)) }
     }
 
+    /// The clock after `clock`, stopping at 2^53 - 1 so that every clock we send stays readable by
+    /// JavaScript peers (and by our own decoder), whatever a peer sent us.
+    private static func next(_ clock: UInt64) -> UInt64 {
+        min(clock + 1, Lib0Decoder.maxSafeInteger)
+    }
+
     // MARK: Local state
 
     /// Sets our state and increments our clock; `nil` (or JSON null) announces that we are offline.
@@ -243,7 +249,7 @@ public final class Awareness {
     public func setLocalState(_ state: YAny?, now: Duration) -> AwarenessChanges {
         let state = AwarenessUpdate.Entry.normalized(state)
         let previous = states[clientID]
-        let clock = meta[clientID].map { $0.clock + 1 } ?? 0
+        let clock = meta[clientID].map { Self.next($0.clock) } ?? 0
         states[clientID] = state
         meta[clientID] = Meta(clock: clock, lastUpdated: now)
         var changes = AwarenessChanges()
@@ -297,7 +303,7 @@ public final class Awareness {
         for client in clients {
             guard let previous = states.removeValue(forKey: client) else { continue }
             if client == clientID {
-                meta[client] = Meta(clock: (meta[client]?.clock ?? 0) + 1, lastUpdated: now)
+                meta[client] = Meta(clock: Self.next(meta[client]?.clock ?? 0), lastUpdated: now)
             }
             changes.record(client, before: previous, after: nil)
         }
@@ -349,17 +355,19 @@ public final class Awareness {
         var changes = AwarenessChanges()
         for entry in update.entries {
             let client = entry.clientID
+            let incoming = AwarenessUpdate.Entry.normalized(entry.state)
             let known = meta[client]?.clock ?? 0
             let previous = states[client]
             let newer = known < entry.clock
-            let offlineTie = known == entry.clock && entry.state == nil && previous != nil
+            let offlineTie = known == entry.clock && incoming == nil && previous != nil
             guard newer || offlineTie else { continue }
             var clock = entry.clock
             var reasserted = false
-            if let state = entry.state {
-                states[client] = state
+            if let incoming {
+                states[client] = incoming
             } else if client == clientID, previous != nil {
-                clock += 1
+                // Never let a peer take our live state away: outbid its clock instead.
+                clock = Self.next(clock)
                 reasserted = true
             } else {
                 states[client] = nil

@@ -1,17 +1,17 @@
-/// y-protocols framing: the messages Yjs providers (y-websocket, Hocuspocus) and pycrdt exchange.
-///
-/// ```
-/// message  := varUint(type) body
-///   0 sync            body = varUint(syncType) varUint8Array(data)
-///        0 step 1     data = encoded state vector (v1)
-///        1 step 2     data = update v1: what the sender has that the step 1's state lacks
-///        2 update     data = update v1 of one transaction
-///   1 awareness       body = varUint8Array(awareness update), see ``AwarenessUpdate``
-///   2 auth            body = varUint(0 = permission denied) varString(reason)
-///   3 query awareness body = nothing; answer with the full awareness state
-/// ```
-///
-/// Encoding and decoding are pure; ``SyncSession`` drives the sync messages for one connection.
+// y-protocols framing: the messages Yjs providers (y-websocket, Hocuspocus) and pycrdt exchange.
+//
+// ```
+// message  := varUint(type) body
+//   0 sync            body = varUint(syncType) varUint8Array(data)
+//        0 step 1     data = encoded state vector (v1)
+//        1 step 2     data = update v1: what the sender has that the step 1's state lacks
+//        2 update     data = update v1 of one transaction
+//   1 awareness       body = varUint8Array(awareness update), see ``AwarenessUpdate``
+//   2 auth            body = varUint(0 = permission denied) varString(reason)
+//   3 query awareness body = nothing; answer with the full awareness state
+// ```
+//
+// Encoding and decoding are pure; ``SyncSession`` drives the sync messages for one connection.
 
 /// A message of the y-protocols sync protocol (outer type 0).
 public enum SyncMessage: Hashable, Sendable {
