@@ -108,6 +108,8 @@ public final class Doc {
     private func cleanup(_ transaction: Transaction) {
         transaction.deleteSet.sortAndMerge()
         callObservers(transaction)
+        // Before garbage collection, as in Yjs: the undo manager marks what it may restore.
+        afterTransactionObservers.call(transaction)
         if gc { collectGarbage(transaction) }
         mergeDeletedStructs(transaction.deleteSet)
         mergeNewStructs(transaction)
@@ -115,7 +117,6 @@ public final class Doc {
             // Someone else wrote with our id: take a new one so our next edits cannot collide.
             clientID = Doc.randomClientID()
         }
-        afterTransactionObservers.call(transaction)
         if !updateObservers.isEmpty, let update = encodeUpdate(of: transaction) {
             updateObservers.call((update, transaction))
         }
