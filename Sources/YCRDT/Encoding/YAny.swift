@@ -217,3 +217,73 @@ extension Lib0Decoder {
         }
     }
 }
+
+// MARK: - Codable
+
+extension YAny: Codable {
+    /// Decodes any JSON value: integral numbers become `.integer`, others `.double`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let integer = try? container.decode(Int64.self) {
+            self = .integer(integer)
+        } else if let number = try? container.decode(Double.self) {
+            self = .double(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let elements = try? container.decode([YAny].self) {
+            self = .array(elements)
+        } else {
+            let keyed = try decoder.container(keyedBy: AnyCodingKey.self)
+            var object = YObject()
+            for key in keyed.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+                object[key.stringValue] = try keyed.decode(YAny.self, forKey: key)
+            }
+            self = .object(object)
+        }
+    }
+
+    /// Encodes as JSON: `undefined` as null, binary as an array of byte values.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .undefined, .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .integer(let number), .bigInt(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .double(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .binary(let bytes):
+            var container = encoder.singleValueContainer()
+            try container.encode(bytes)
+        case .array(let elements):
+            var container = encoder.singleValueContainer()
+            try container.encode(elements)
+        case .object(let object):
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            for (key, value) in object.entries {
+                try container.encode(value, forKey: AnyCodingKey(stringValue: key))
+            }
+        }
+    }
+}
+
+/// A coding key for arbitrary object keys.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
