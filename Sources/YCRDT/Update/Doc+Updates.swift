@@ -95,7 +95,7 @@ extension Doc {
 
     private func integrate(_ structs: [ClientID: [Item]], _ transaction: Transaction) {
         var retry = false
-        let rest = integrateStructs(structs, transaction)
+        let rest = integrateInOrder(structs, transaction)
         if var pending = store.pendingStructs {
             for (client, clock) in pending.missing where clock < store.state(of: client) {
                 retry = true
@@ -115,6 +115,26 @@ extension Doc {
             store.pendingStructs = nil
             integrate(pending.structs, transaction)
         }
+    }
+
+    /// The common case first: one client's structs that follow on from what we have and depend only
+    /// on what we have (a peer's live edit). Anything else goes through ``integrateStructs(_:_:)``.
+    private func integrateInOrder(_ input: [ClientID: [Item]], _ transaction: Transaction) -> PendingStructs? {
+        guard input.count == 1, let (client, items) = input.first else {
+            return integrateStructs(input, transaction)
+        }
+        var clock = store.state(of: client)
+        for (position, item) in items.enumerated() {
+            let offset = clock - item.id.clock
+            guard item.kind != .skip, offset >= 0, item.missingDependency(transaction, store) == nil else {
+                return integrateStructs([client: Array(items[position...])], transaction)
+            }
+            if offset < item.length {
+                item.integrate(transaction, offset: offset)
+                clock = item.id.clock + item.length
+            }
+        }
+        return nil
     }
 
     /// Integrates decoded structs in dependency order; returns what could not be applied yet.
