@@ -98,6 +98,9 @@ let package = Package(
             name: "YCRDTTests", dependencies: ["YCRDT", "WeftTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "WorkflowModelTests", dependencies: ["WorkflowModel", "YCRDT", "WeftTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "InteropTests", dependencies: ["YCRDT", "WeftTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
