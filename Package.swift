@@ -104,6 +104,9 @@ let package = Package(
             name: "InteropTests", dependencies: ["YCRDT", "WeftTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "WeftProtocolTests", dependencies: ["WeftProtocol", "YCRDT", "WeftTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "ArchitectureTests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
             swiftSettings: strictSettings),
         .testTarget(
