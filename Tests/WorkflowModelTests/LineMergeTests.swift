@@ -190,10 +190,12 @@ import Testing
             let theirs = mutate(base, tag: "t", using: &generator)
             let result = LineMerge.merge(base: base.joined(), ours: ours.joined(), theirs: theirs.joined())
             // Merging with an unchanged side gives the other side exactly.
-            #expect(LineMerge.merge(base: base.joined(), ours: base.joined(), theirs: theirs.joined()).merged
-                == theirs.joined())
-            #expect(LineMerge.merge(base: base.joined(), ours: ours.joined(), theirs: base.joined()).merged
-                == ours.joined())
+            #expect(
+                LineMerge.merge(base: base.joined(), ours: base.joined(), theirs: theirs.joined()).merged
+                    == theirs.joined())
+            #expect(
+                LineMerge.merge(base: base.joined(), ours: ours.joined(), theirs: base.joined()).merged
+                    == ours.joined())
             // Every line theirs added is in the result, and when clean every line ours added is too.
             let merged = LineMerge.lines(of: result.merged)
             for line in theirs where line.hasPrefix("t") { #expect(merged.contains(line)) }
@@ -202,7 +204,8 @@ import Testing
             }
             // Each conflict's theirs text sits where it says in the merged text.
             for conflict in result.conflicts {
-                let slice = merged[conflict.mergedStart..<(conflict.mergedStart + conflict.mergedCount)].joined()
+                let slice = merged[conflict.mergedStart..<(conflict.mergedStart + conflict.mergedCount)]
+                    .joined()
                 #expect(slice == conflict.theirs)
             }
         }
@@ -291,7 +294,10 @@ import Testing
         var b = (0..<10_000).map { "line \($0)\n" }
         let a = b
         b[5_000] = "changed\n"
-        #expect(LineDiff.hunks(from: a, to: b) == [LineDiff.Hunk(baseRange: 5_000..<5_001, otherRange: 5_000..<5_001)])
+        #expect(
+            LineDiff.hunks(from: a, to: b) == [
+                LineDiff.Hunk(baseRange: 5_000..<5_001, otherRange: 5_000..<5_001)
+            ])
     }
 }
 

@@ -27,15 +27,18 @@ private func issues(of workflow: Workflow, about id: String?) -> [ValidationIssu
     WorkflowValidator.validate(workflow).filter { $0.entityID == id }
 }
 
-private func hasError(_ workflow: Workflow, _ id: String?, _ field: String, containing text: String = "") -> Bool {
+private func hasError(
+    _ workflow: Workflow, _ id: String?, _ field: String, containing text: String = ""
+) -> Bool {
     WorkflowValidator.validate(workflow).contains {
         $0.severity == .error && $0.entityID == id && $0.field == field
             && (text.isEmpty || $0.message.contains(text))
     }
 }
 
-private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, containing text: String = "") -> Bool
-{
+private func hasWarning(
+    _ workflow: Workflow, _ id: String?, _ field: String, containing text: String = ""
+) -> Bool {
     WorkflowValidator.validate(workflow).contains {
         $0.severity == .warning && $0.entityID == id && $0.field == field
             && (text.isEmpty || $0.message.contains(text))
@@ -82,7 +85,9 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
         workflow.jobs.append(Job(id: "store", name: "another", body: "x"))
         workflow.triggers.append(Trigger(id: "fetch", type: .webhook))
         workflow.edges.append(Edge(id: "e1", sourceJobID: "store", targetJobID: "notify"))
-        let duplicates = WorkflowValidator.validate(workflow).filter { $0.field == "id" && $0.severity == .error }
+        let duplicates = WorkflowValidator.validate(workflow).filter {
+            $0.field == "id" && $0.severity == .error
+        }
         #expect(duplicates.map(\.entityKind) == [.job, .trigger, .edge])
         #expect(duplicates[0].message.contains("job \"on success\""))
         #expect(duplicates[1].message.contains("job \"webhook job\""))
@@ -163,7 +168,8 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
 
     @Test func aCronCursorJobMustBeAJobOfTheWorkflow() {
         var workflow = sampleWorkflow()
-        workflow.triggers[0] = Trigger(id: "hook", type: .cron, cronExpression: "@daily", cronCursorJobID: "store")
+        workflow.triggers[0] = Trigger(
+            id: "hook", type: .cron, cronExpression: "@daily", cronCursorJobID: "store")
         #expect(WorkflowValidator.validate(workflow) == [])
         workflow.triggers[0].cronCursorJobID = "gone"
         #expect(hasError(workflow, "hook", "cron_cursor_job_id", containing: "gone"))
@@ -291,7 +297,9 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
         #expect(cycles.count == 1)
         #expect(cycles.first?.entityID == "back")
         #expect(cycles.first?.severity == .warning)
-        #expect(cycles.first?.message == "this edge closes a cycle: \"webhook job\" → \"on success\" → \"webhook job\"")
+        #expect(
+            cycles.first?.message
+                == "this edge closes a cycle: \"webhook job\" → \"on success\" → \"webhook job\"")
     }
 
     @Test func aDiamondIsNotACycle() {
@@ -331,10 +339,17 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
         let expected: YAny = [
             "workflow": ["name": ["the workflow needs a name"]],
             "jobs": [
-                "store": ["name": ["a job needs a name"], "adaptor": [.string("a job needs an adaptor, for example \(Job.defaultAdaptor)")]]
+                "store": [
+                    "name": ["a job needs a name"],
+                    "adaptor": [.string("a job needs an adaptor, for example \(Job.defaultAdaptor)")],
+                ]
             ],
             "edges": [
-                "e3": ["target_job_id": ["hook is a trigger, and nothing may point into a trigger; an edge's target is a job"]]
+                "e3": [
+                    "target_job_id": [
+                        "hook is a trigger, and nothing may point into a trigger; an edge's target is a job"
+                    ]
+                ]
             ],
         ]
         #expect(map == expected)
@@ -347,7 +362,11 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
         #expect(ValidationIssue.errorsMap(issues) == .object(YObject()))
         let warnings = ValidationIssue.documentMap(issues, severity: .warning)
         #expect(
-            warnings == ["jobs": ["island": ["id": ["job \"island\" is not reachable from any trigger, so it never runs"]]]])
+            warnings == [
+                "jobs": [
+                    "island": ["id": ["job \"island\" is not reachable from any trigger, so it never runs"]]
+                ]
+            ])
     }
 
     @Test func aRepeatedMessageForOneFieldIsListedOnce() {
@@ -390,7 +409,10 @@ private func hasWarning(_ workflow: Workflow, _ id: String?, _ field: String, co
         ("* * * 13 *", "the month field \"13\""),
         ("* * * * 8", "the day-of-week field \"8\""),
         ("* * * FOO *", "the month field \"FOO\": \"FOO\" is not a number 1-12 or a name JAN-DEC"),
-        ("* * * * MONDAY", "the day-of-week field \"MONDAY\": \"MONDAY\" is not a number 0-7 or a name SUN-SAT"),
+        (
+            "* * * * MONDAY",
+            "the day-of-week field \"MONDAY\": \"MONDAY\" is not a number 0-7 or a name SUN-SAT"
+        ),
         ("* * * * JAN", "the day-of-week field"),
         ("* JAN * * *", "the hour field \"JAN\": \"JAN\" is not a number 0-23"),
         ("*/0 * * * *", "the step 0 is not between 1 and 60"),

@@ -93,7 +93,9 @@ public enum LineMerge {
             merged += baseLines[baseIndex..<start]
             baseIndex = end
             let versions = sides.indices.map { side in
-                version(of: start..<end, base: baseLines, lines: sides[side], hunks: region.filter { $0.side == side })
+                version(
+                    of: start..<end, base: baseLines, lines: sides[side],
+                    hunks: region.filter { $0.side == side })
             }
             let changedBy = Set(region.map(\.side))
             if changedBy.count == 1, let side = changedBy.first {

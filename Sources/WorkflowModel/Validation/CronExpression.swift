@@ -131,7 +131,8 @@ public struct CronExpression: Hashable, Sendable {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         for item in items {
             guard !item.isEmpty else {
-                throw ParseError(field: field, message: "the \(field.name) field \"\(text)\" has an empty list item")
+                throw ParseError(
+                    field: field, message: "the \(field.name) field \"\(text)\" has an empty list item")
             }
             values.formUnion(try parseItem(item, of: text, as: field))
         }
@@ -139,7 +140,9 @@ public struct CronExpression: Hashable, Sendable {
     }
 
     /// One list item: `*`, `*/n`, `a`, `a-b` or `a-b/n`.
-    private static func parseItem(_ item: String, of fieldText: String, as field: Field) throws(ParseError)
+    private static func parseItem(
+        _ item: String, of fieldText: String, as field: Field
+    ) throws(ParseError)
         -> Set<Int>
     {
         func fail(_ message: String) -> ParseError {
@@ -187,7 +190,8 @@ public struct CronExpression: Hashable, Sendable {
         return Set(stride(from: range.lowerBound, through: range.upperBound, by: step))
     }
 
-    private static func value(_ text: String, in fieldText: String, as field: Field) throws(ParseError) -> Int {
+    private static func value(_ text: String, in fieldText: String, as field: Field) throws(ParseError) -> Int
+    {
         let bounds = field.bounds
         if !text.isEmpty, text.allSatisfy(\.isASCIIDigit) {
             guard let number = Int(text), bounds.contains(number) else {
@@ -202,7 +206,9 @@ public struct CronExpression: Hashable, Sendable {
             return index + field.namesStart
         }
         var hint = "a number \(bounds.lowerBound)-\(bounds.upperBound)"
-        if let first = field.names.first, let last = field.names.last { hint += " or a name \(first)-\(last)" }
+        if let first = field.names.first, let last = field.names.last {
+            hint += " or a name \(first)-\(last)"
+        }
         throw ParseError(
             field: field,
             message: "the \(field.name) field \"\(fieldText)\": \"\(text)\" is not \(hint)")

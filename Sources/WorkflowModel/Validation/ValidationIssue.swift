@@ -37,7 +37,8 @@ public struct ValidationIssue: Hashable, Sendable, Codable, CustomStringConverti
     /// What is wrong, for a person: a sentence without the field's name in front of it.
     public var message: String
 
-    public init(severity: Severity, entityKind: EntityKind, entityID: String?, field: String, message: String) {
+    public init(severity: Severity, entityKind: EntityKind, entityID: String?, field: String, message: String)
+    {
         self.severity = severity
         self.entityKind = entityKind
         self.entityID = entityID
@@ -49,7 +50,8 @@ public struct ValidationIssue: Hashable, Sendable, Codable, CustomStringConverti
         Self(severity: .error, entityKind: kind, entityID: id, field: field, message: message)
     }
 
-    public static func warning(_ kind: EntityKind, _ id: String?, _ field: String, _ message: String) -> Self {
+    public static func warning(_ kind: EntityKind, _ id: String?, _ field: String, _ message: String) -> Self
+    {
         Self(severity: .warning, entityKind: kind, entityID: id, field: field, message: message)
     }
 

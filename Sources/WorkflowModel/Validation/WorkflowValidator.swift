@@ -52,24 +52,31 @@ private struct Checker {
     var issues: [ValidationIssue] = []
     let jobIDs: Set<String>
     let triggerIDs: Set<String>
+    /// Each job id's name (the first job's, for a repeated id), trimmed.
+    let jobNames: [String: String]
 
     init(workflow: Workflow) {
         self.workflow = workflow
         jobIDs = Set(workflow.jobs.map(\.id))
         triggerIDs = Set(workflow.triggers.map(\.id))
+        jobNames = Dictionary(
+            workflow.jobs.map { ($0.id, $0.name.strippingWhitespace) }, uniquingKeysWith: { first, _ in first })
     }
 
-    mutating func error(_ kind: ValidationIssue.EntityKind, _ id: String?, _ field: String, _ message: String) {
+    mutating func error(_ kind: ValidationIssue.EntityKind, _ id: String?, _ field: String, _ message: String)
+    {
         issues.append(.error(kind, id, field, message))
     }
 
-    mutating func warning(_ kind: ValidationIssue.EntityKind, _ id: String?, _ field: String, _ message: String) {
+    mutating func warning(
+        _ kind: ValidationIssue.EntityKind, _ id: String?, _ field: String, _ message: String
+    ) {
         issues.append(.warning(kind, id, field, message))
     }
 
     /// `job "Fetch"` when the id names a job with a name, else `job <id>`.
     func describeJob(_ id: String) -> String {
-        if let name = workflow.job(id)?.name.strippingWhitespace, !name.isEmpty { return "job \"\(name)\"" }
+        if let name = jobNames[id], !name.isEmpty { return "job \"\(name)\"" }
         return "job \(id)"
     }
 
@@ -242,7 +249,8 @@ private struct Checker {
         } else if !jobIDs.contains(target) {
             error(.edge, edge.id, "target_job_id", "no job \(target) in this workflow")
         } else if target == sourceJob {
-            error(.edge, edge.id, "target_job_id", "an edge cannot lead from \(describeJob(target)) to itself")
+            error(
+                .edge, edge.id, "target_job_id", "an edge cannot lead from \(describeJob(target)) to itself")
         }
     }
 
@@ -250,7 +258,8 @@ private struct Checker {
         if fromTrigger, edge.conditionType != .always, edge.conditionType != .jsExpression {
             error(
                 .edge, edge.id, "condition_type",
-                "an edge from a trigger runs always or on a js_expression, not \(edge.conditionType.rawValue)")
+                "an edge from a trigger runs always or on a js_expression, not \(edge.conditionType.rawValue)"
+            )
         }
         let expression = (edge.conditionExpression ?? "").strippingWhitespace
         if edge.conditionType == .jsExpression, expression.isEmpty {
@@ -273,7 +282,9 @@ extension Checker {
     /// Reachability from the triggers and cycles among the jobs, as warnings.
     mutating func checkGraph() {
         var jobIndex: [String: Int] = [:]
-        for (index, job) in workflow.jobs.enumerated() where jobIndex[job.id] == nil { jobIndex[job.id] = index }
+        for (index, job) in workflow.jobs.enumerated() where jobIndex[job.id] == nil {
+            jobIndex[job.id] = index
+        }
         // Outgoing edges of each job, in the workflow's edge order: (edge index, target job index).
         var outgoing = [[(edge: Int, target: Int)]](repeating: [], count: workflow.jobs.count)
         var fromTriggers: [(edge: Int, target: Int)] = []
