@@ -180,35 +180,44 @@ public final class Doc {
     /// where another, which saw the same changes in other transactions, has `GC 47+4` — equal content,
     /// different encoded state.
     func collect(_ item: Item, parentCollected: Bool, in transaction: Transaction? = nil) {
-        if case .type(let branch) = item.content {
-            // Markers point at children without owning them: drop them while the children are alive,
-            // before the store replaces (and so frees) every child below.
-            branch.searchMarkers?.removeAll()
-            var child = branch.start
-            while let current = child {
-                child = current.right
-                collect(current, parentCollected: true, in: transaction)
-            }
-            branch.start = nil
-            for var entry in branch.map.values {
-                while true {
-                    let left = entry.left
-                    collect(entry, parentCollected: true, in: transaction)
-                    guard let next = left else { break }
-                    entry = next
+        // Depth first with an explicit stack, children before their type as a recursive walk would,
+        // not by recursion: a hostile update can nest types a hundred thousand deep.
+        var stack: [(item: Item, parentCollected: Bool, childrenDone: Bool)] = [(item, parentCollected, false)]
+        while let (current, collected, childrenDone) = stack.popLast() {
+            if !childrenDone, case .type(let branch) = current.content {
+                stack.append((current, collected, true))
+                // Markers point at children without owning them: drop them while the children are
+                // alive, before the store replaces (and so frees) every child below.
+                branch.searchMarkers?.removeAll()
+                var children: [Item] = []
+                var child = branch.start
+                while let next = child {
+                    children.append(next)
+                    child = next.right
                 }
+                branch.start = nil
+                for var entry in branch.map.values {
+                    while true {
+                        let left = entry.left
+                        children.append(entry)
+                        guard let next = left else { break }
+                        entry = next
+                    }
+                }
+                branch.map = [:]
+                branch.isCollected = true
+                for child in children.reversed() { stack.append((child, true, false)) }
+                continue
             }
-            branch.map = [:]
-            branch.isCollected = true
-        }
-        if parentCollected {
-            guard item.kind == .item else { return }
-            let filler = Item(filler: .gc, id: item.id, length: item.length)
-            store.replace(item, with: filler)
-            transaction?.mergeStructs.append(filler)
-        } else {
-            item.content = .deleted(item.length)
-            item.flags.remove(.countable)
+            if collected {
+                guard current.kind == .item else { continue }
+                let filler = Item(filler: .gc, id: current.id, length: current.length)
+                store.replace(current, with: filler)
+                transaction?.mergeStructs.append(filler)
+            } else {
+                current.content = .deleted(current.length)
+                current.flags.remove(.countable)
+            }
         }
     }
 

@@ -16,13 +16,19 @@ extension Item {
         {
             return parentID.client
         }
-        if let origin {
-            left = store.itemCleanEnd(transaction, origin)
-            self.origin = left?.lastID
-        }
+        // Right origin first, then left: the left split comes last, so the left neighbour always ends
+        // at the origin and the right one starts at the right origin, whatever structs this replica
+        // happens to hold. Yjs splits left first; for real updates the two splits never touch each
+        // other and the order changes nothing, but a hostile right origin at or before the origin in
+        // the same struct would otherwise shorten the left neighbour on one replica and not on
+        // another, so replicas (and this document's own encoding) would disagree on where it goes.
         if let rightOrigin {
             right = store.itemCleanStart(transaction, rightOrigin)
             self.rightOrigin = right?.id
+        }
+        if let origin {
+            left = store.itemCleanEnd(transaction, origin)
+            self.origin = left?.lastID
         }
         if left?.kind == .gc || right?.kind == .gc {
             parent = nil
@@ -173,31 +179,60 @@ extension Item {
     }
 
     /// Deletes this item (and, for a type, everything in it) in `transaction`.
+    ///
+    /// Nested types are walked depth first with an explicit stack, in the order a recursive walk
+    /// would take, not by recursion: an update of a few hundred kilobytes can nest types a hundred
+    /// thousand deep, and one stack frame per level overflowed the thread's stack.
     func delete(_ transaction: Transaction) {
-        guard !isDeleted, let parent else { return }
+        guard deleteOwnContent(transaction), case .type(let branch) = content else { return }
+        var stack = [ChildWalk(branch)]
+        while !stack.isEmpty {
+            guard let child = stack[stack.count - 1].next() else {
+                transaction.changed.removeValue(forKey: ObjectIdentifier(stack.removeLast().branch))
+                continue
+            }
+            if !child.isDeleted {
+                if child.deleteOwnContent(transaction), case .type(let nested) = child.content {
+                    stack.append(ChildWalk(nested))
+                }
+            } else if child.id.clock < transaction.beforeState(child.id.client) {
+                transaction.mergeStructs.append(child)
+            }
+        }
+    }
+
+    /// Marks this item deleted and records it, leaving its children alone; false if it already was.
+    private func deleteOwnContent(_ transaction: Transaction) -> Bool {
+        guard !isDeleted, let parent else { return false }
         if isCountable, parentSub == nil { parent.length -= length }
         if flags.contains(.marker) { parent.searchMarkers?.needsRepair = true }
         markDeleted()
         transaction.deleteSet.add(client: id.client, clock: id.clock, length: length)
         transaction.addChanged(parent, key: parentSub)
-        if case .type(let branch) = content {
-            var child = branch.start
-            while let current = child {
-                if !current.isDeleted {
-                    current.delete(transaction)
-                } else if current.id.clock < transaction.beforeState(current.id.client) {
-                    transaction.mergeStructs.append(current)
-                }
-                child = current.right
-            }
-            for entry in branch.map.values {
-                if !entry.isDeleted {
-                    entry.delete(transaction)
-                } else if entry.id.clock < transaction.beforeState(entry.id.client) {
-                    transaction.mergeStructs.append(entry)
-                }
-            }
-            transaction.changed.removeValue(forKey: ObjectIdentifier(branch))
+        return true
+    }
+}
+
+/// The children of a type in the order a deletion visits them: the sequence, then the map entries.
+private struct ChildWalk {
+    let branch: Branch
+    private var sequence: Item?
+    private var entries: [Item]?
+    private var entryIndex = 0
+
+    init(_ branch: Branch) {
+        self.branch = branch
+        self.sequence = branch.start
+    }
+
+    mutating func next() -> Item? {
+        if let item = sequence {
+            sequence = item.right
+            return item
         }
+        if entries == nil { entries = Array(branch.map.values) }
+        guard let entries, entryIndex < entries.count else { return nil }
+        entryIndex += 1
+        return entries[entryIndex - 1]
     }
 }

@@ -103,6 +103,10 @@ final class StructStore {
         transaction.mergeStructs.append(right)
         if let key = right.parentSub, right.right == nil { right.parent?.map[key] = right }
         left.length = offset
+        // A map entry split in two (only a hostile one holds more than one value) now has a newer
+        // entry to its right: delete the left part, as integrating that entry would on any replica
+        // that received the two parts separately. Otherwise replicas disagree on what is deleted.
+        if right.parentSub != nil, !left.isDeleted { left.delete(transaction) }
         return right
     }
 

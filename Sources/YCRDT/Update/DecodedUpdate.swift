@@ -24,17 +24,53 @@ struct DecodedUpdate {
                 list.append(item)
             }
             if structs[client] != nil {
-                structs[client]!.append(contentsOf: list)
-                structs[client]!.sort { $0.id.clock < $1.id.clock }
+                // A client written twice (only hostile or broken writers do it): combine the blocks as
+                // merging would — sorted, overlaps trimmed, gaps filled with Skip — so the list stays
+                // contiguous. Pending structs are re-encoded with implicit clocks, so a gap or an
+                // overlap here would move structs to other clocks when they are written out.
+                structs = Updates.mergeStructLists(structs, [client: list])
             } else {
                 structs[client] = list
             }
+        }
+        for (client, list) in structs where !DecodedUpdate.isCanonical(list) {
+            structs[client] = DecodedUpdate.canonical(list)
         }
         self.structs = structs
         self.deleteSet = try DeleteSet.read(from: &decoder)
         guard decoder.isAtEnd else {
             throw .malformed("\(decoder.remaining) unexpected bytes after the delete set")
         }
+    }
+
+    /// Whether a client's list is already in the one form that stands for its structs: no Skip at
+    /// either end, no two Skips and no two GC structs side by side.
+    ///
+    /// Structs that wait for missing dependencies are kept as they were read, and merged with later
+    /// arrivals by ``Updates/mergeStructLists(_:_:)``, which writes this form. Reading it from the
+    /// start makes applying the same update twice leave the same pending structs (and encoding).
+    static func isCanonical(_ list: [Item]) -> Bool {
+        guard list.first?.kind != .skip, list.last?.kind != .skip else { return false }
+        var previous = Item.Kind.item
+        for item in list {
+            if item.kind != .item, item.kind == previous { return false }
+            previous = item.kind
+        }
+        return true
+    }
+
+    /// `list` with its end Skips dropped and neighbouring Skips or GC structs joined.
+    static func canonical(_ list: [Item]) -> [Item] {
+        var result: [Item] = []
+        for item in list {
+            if let last = result.last, item.kind != .item, last.kind == item.kind {
+                result[result.count - 1] = Item(filler: item.kind, id: last.id, length: last.length + item.length)
+            } else if item.kind != .skip || !result.isEmpty {
+                result.append(item)
+            }
+        }
+        while result.last?.kind == .skip { result.removeLast() }
+        return result
     }
 
     init(structs: [ClientID: [Item]], deleteSet: DeleteSet) {
@@ -121,14 +157,13 @@ extension Item {
         case .item:
             var whole = content
             let right = whole.split(at: offset)
-            let item = Item(
+            // No parent reference: a slice always has a left origin, so its wire form names no parent
+            // and a receiver takes the parent from that origin. Keeping the reference would make this
+            // copy (pending structs are integrated from it) wait for, and land in, another parent
+            // than the same struct read back from bytes.
+            return Item(
                 id: newID, left: nil, origin: ID(client: id.client, clock: id.clock + offset - 1), right: nil,
                 rightOrigin: rightOrigin, parent: nil, parentSub: parentSub, content: right)
-            item.parentReference = parentReference ?? parent.map { branch in
-                if let holder = branch.item { return .item(holder.id) }
-                return .root(branch.rootName ?? "")
-            }
-            return item
         }
     }
 }
