@@ -46,7 +46,7 @@ enum Layering {
     static let cursesModules: Set<String> = ["WeftCurses"]
 
     /// Modules that do no I/O: they are pure values and algorithms, tested without files or sockets.
-    static let noIOModules: Set<String> = ["YCRDT", "WorkflowModel"]
+    static let noIOModules: Set<String> = ["YCRDT", "WorkflowModel", "WeftProtocol"]
 
     static func isNIO(_ module: String) -> Bool {
         module.hasPrefix("NIO") || module.hasPrefix("_NIO")
