@@ -112,5 +112,13 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "WeftStoreTests",
+            dependencies: [
+                "WeftStore", "WorkflowModel", "YCRDT", "WeftTestSupport",
+                // To open a store's file the way another tool would, and read its pragmas directly.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings),
     ]
 )

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+
+extension WeftStore {
+    /// Appends updates to their documents' logs in one transaction — the relay's group commit: it gathers
+    /// the updates many clients sent in the last few milliseconds and acknowledges them all after this
+    /// returns, one fsync for the lot.
+    ///
+    /// Each update gets the next sequence number of its document (1, 2, 3, … without gaps, never reused
+    /// after a compaction); the result holds them in the order of `batch`. When this returns the updates
+    /// are on disk: a crash, kill -9 or power loss after it loses none of them.
+    @discardableResult
+    public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) throws -> [Int64] {
+        guard !batch.isEmpty else { return [] }
+        return try pool.write { db in
+            let now = Date()
+            var lastSeq: [String: Int64] = [:]
+            var seqs: [Int64] = []
+            seqs.reserveCapacity(batch.count)
+            let insert = try db.cachedStatement(
+                sql: #"INSERT INTO document_log (doc_id, seq, "update", created_at) VALUES (?, ?, ?, ?)"#)
+            for (docID, update) in batch {
+                let seq = try (lastSeq[docID] ?? Self.lastSeq(db, docID: docID)) + 1
+                try insert.execute(arguments: [docID, seq, Data(update), now])
+                lastSeq[docID] = seq
+                seqs.append(seq)
+            }
+            return seqs
+        }
+    }
+
+    /// Appends one update; see ``appendUpdates(_:)``.
+    @discardableResult
+    public func appendUpdate(docID: String, update: [UInt8]) throws -> Int64 {
+        try appendUpdates([(docID: docID, update: update)])[0]
+    }
+
+    /// The document as stored: its snapshot and every update logged after it, read in one snapshot of the
+    /// database (a compaction running at the same time is seen entirely or not at all).
+    public func loadDocument(_ docID: String) throws -> StoredDocument {
+        try pool.read { db in
+            let snapshot = try Row.fetchOne(
+                db, sql: "SELECT snapshot, through_seq FROM document_snapshots WHERE doc_id = ?",
+                arguments: [docID])
+            let throughSeq: Int64 = snapshot?["through_seq"] ?? 0
+            let updates = try Row.fetchAll(
+                db, sql: #"SELECT seq, "update" FROM document_log WHERE doc_id = ? AND seq > ? ORDER BY seq"#,
+                arguments: [docID, throughSeq]
+            ).map { row in
+                let data: Data = row["update"]
+                return LoggedUpdate(seq: row["seq"], bytes: [UInt8](data))
+            }
+            let snapshotBytes: Data? = snapshot?["snapshot"]
+            return StoredDocument(
+                snapshot: snapshotBytes.map { [UInt8]($0) }, throughSeq: throughSeq, updates: updates)
+        }
+    }
+
+    /// Replaces the document's snapshot with `snapshot`, the state through update `throughSeq`, and
+    /// deletes the updates it includes — atomically, so a crash leaves either the old snapshot and the
+    /// whole log or the new snapshot and the rest of the log.
+    ///
+    /// Updates appended after `throughSeq` (while the caller encoded the snapshot) stay in the log. Then
+    /// freed pages go back to the file system when they add up (see ``reclaimFreePages()``).
+    ///
+    /// - Throws: `StoreError.staleCompaction` when the stored snapshot already covers more (writing an
+    ///   older one would lose the updates between); `StoreError.compactionBeyondLog` when `throughSeq` is
+    ///   past the last update.
+    public func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) throws {
+        try pool.write { db in
+            let current =
+                try Int64.fetchOne(
+                    db, sql: "SELECT through_seq FROM document_snapshots WHERE doc_id = ?", arguments: [docID]
+                ) ?? 0
+            guard throughSeq >= current else {
+                throw StoreError.staleCompaction(docID: docID, current: current, requested: throughSeq)
+            }
+            let last = try Self.lastSeq(db, docID: docID)
+            guard throughSeq <= last else {
+                throw StoreError.compactionBeyondLog(docID: docID, lastSeq: last, requested: throughSeq)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO document_snapshots (doc_id, snapshot, through_seq, size, updated_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (doc_id) DO UPDATE SET
+                        snapshot = excluded.snapshot, through_seq = excluded.through_seq, size = excluded.size,
+                        updated_at = excluded.updated_at
+                    """, arguments: [docID, Data(snapshot), throughSeq, snapshot.count, Date()])
+            try db.execute(
+                sql: "DELETE FROM document_log WHERE doc_id = ? AND seq <= ?", arguments: [docID, throughSeq])
+        }
+        try reclaimFreePagesIfWorthIt()
+    }
+
+    /// How much log the document holds after its snapshot: what "compact when the log outweighs the
+    /// snapshot" decides on.
+    public func documentLogStats(_ docID: String) throws -> DocumentLogStats {
+        try pool.read { db in
+            let snapshot = try Row.fetchOne(
+                db, sql: "SELECT through_seq, size FROM document_snapshots WHERE doc_id = ?",
+                arguments: [docID])
+            let throughSeq: Int64 = snapshot?["through_seq"] ?? 0
+            let log = try Row.fetchOne(
+                db,
+                sql: #"""
+                    SELECT COUNT(*) AS updates, COALESCE(SUM(length("update")), 0) AS bytes, MAX(seq) AS last
+                    FROM document_log WHERE doc_id = ? AND seq > ?
+                    """#, arguments: [docID, throughSeq])
+            let last: Int64? = log?["last"]
+            return DocumentLogStats(
+                updates: log?["updates"] ?? 0, bytes: log?["bytes"] ?? 0,
+                snapshotBytes: snapshot?["size"] ?? 0,
+                lastSeq: max(last ?? 0, throughSeq))
+        }
+    }
+
+    /// The ids of documents with updates in their log (not yet compacted), by id: what to compact at
+    /// start-up or shutdown.
+    public func documentsWithLog() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT doc_id FROM document_log ORDER BY doc_id")
+        }
+    }
+
+    /// Removes a document entirely: snapshot and log. Its sequence numbers start again at 1.
+    public func deleteDocument(_ docID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM document_log WHERE doc_id = ?", arguments: [docID])
+            try db.execute(sql: "DELETE FROM document_snapshots WHERE doc_id = ?", arguments: [docID])
+        }
+        try reclaimFreePagesIfWorthIt()
+    }
+
+    /// The last sequence number a document used: the larger of its log's and its snapshot's, since a
+    /// compaction may have emptied the log.
+    static func lastSeq(_ db: Database, docID: String) throws -> Int64 {
+        let logged =
+            try Int64.fetchOne(
+                db, sql: "SELECT MAX(seq) FROM document_log WHERE doc_id = ?", arguments: [docID]) ?? 0
+        let snapshot =
+            try Int64.fetchOne(
+                db, sql: "SELECT through_seq FROM document_snapshots WHERE doc_id = ?", arguments: [docID])
+            ?? 0
+        return max(logged, snapshot)
+    }
+}
