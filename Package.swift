@@ -83,7 +83,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
         .executableTarget(
-            name: "WeftBenchmarks", dependencies: ["YCRDT", "CHeapStats"], path: "Benchmarks/WeftBenchmarks",
+            name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "CHeapStats"],
+            path: "Benchmarks/WeftBenchmarks",
             swiftSettings: strictSettings),
         .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
         // A libFuzzer target over the update decoder; a plain replay tool without -D FUZZING (docs/fuzzing.md).

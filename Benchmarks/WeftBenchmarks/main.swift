@@ -35,6 +35,7 @@ if let only = ProcessInfo.processInfo.environment["WEFT_BENCH_ONLY"] {
 let suite = CRDTBenchmarks(trace: trace, fixtures: fixtures, runs: options.runs)
 var report = Report()
 suite.run(into: &report)
+WorkflowBenchmarks.run(into: &report, runs: options.runs)
 if options.includePeers {
     PeerBenchmarks(fixtures: fixtures, packageRoot: PackageRoot.locate()).run(into: &report)
 }
