@@ -23,13 +23,6 @@ struct Deploy: ParsableCommand {
     func run() throws { try refuseUnbuilt("deploy", issue: 5) }
 }
 
-struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Check an OpenFn project file for errors without deploying it.")
-    @Argument(help: "The project file to check.") var file: String?
-    func run() throws { try refuseUnbuilt("validate", issue: 4) }
-}
-
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a project in the OpenFn format that `weft deploy` reads.")
