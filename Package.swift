@@ -79,6 +79,9 @@ let package = Package(
                 "YCRDT", "WorkflowModel", "WeftProtocol", "WeftStore", "WeftRelay", "WeftClient",
                 "WeftTUI", "WeftCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Weft: ParsableCommand {
+struct Weft: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft",
         abstract: "Edit OpenFn-style workflows together, live, in the terminal.",

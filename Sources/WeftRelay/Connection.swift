@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import WeftProtocol
+import WeftStore
+import WorkflowModel
+import YCRDT
+
+/// One client connection's state and its handling of messages, one at a time in arrival order.
+///
+/// Used only by the connection's own task. Talks to rooms (actors) for document work.
+final class Connection {
+    let id: UInt64
+    private let services: RelayServices
+    private let registry: RoomRegistry
+    private let provisioner: Provisioner
+    private let statusSource: @Sendable () async -> YAny
+    let outbound: Outbound
+    private let peer: PeerCredentials?
+    private var room: Room?
+    private var session: SessionHandle?
+    /// Document updates (sync step 2 and update messages) received since the last join.
+    private var updatesReceived = 0
+
+    init(
+        id: UInt64, services: RelayServices, registry: RoomRegistry, provisioner: Provisioner,
+        statusSource: @escaping @Sendable () async -> YAny, outbound: Outbound, peer: PeerCredentials?
+    ) {
+        self.id = id
+        self.services = services
+        self.registry = registry
+        self.provisioner = provisioner
+        self.statusSource = statusSource
+        self.outbound = outbound
+        self.peer = peer
+    }
+
+    /// The name the OS gives the peer (shared mode) or a fallback.
+    private var peerName: String { peer?.userName ?? "anonymous" }
+
+    func send(_ message: WireMessage) { outbound.send(message) }
+    func send(_ control: ControlMessage) { outbound.send(.control(control)) }
+
+    /// Handles one message. Never throws: problems are answered with an error message.
+    func handle(_ message: WireMessage) async {
+        switch message {
+        case .control(let control):
+            await handleControl(control)
+        case .sync(.step1(let stateVector)):
+            guard let room else { return send(.error(.notJoined, "join a workflow before syncing")) }
+            if let answer = await room.answerStep1(stateVector) {
+                send(answer)
+            } else {
+                send(.error(.malformedFrame, "sync step 1 carries an invalid state vector"))
+            }
+        case .sync(.step2(let update)), .sync(.update(let update)):
+            guard let room, let session else {
+                return send(.error(.notJoined, "join a workflow before sending updates"))
+            }
+            updatesReceived += 1
+            if let problem = await room.receiveUpdate(update, from: session) { send(problem) }
+            send(.ack(updates: updatesReceived))
+        case .awareness(let update):
+            guard let room, let session else { return send(.error(.notJoined, "join a workflow first")) }
+            if let problem = await room.receiveAwareness(update, from: session) { send(problem) }
+        case .queryAwareness:
+            guard let room else { return send(.error(.notJoined, "join a workflow first")) }
+            send(.awareness(await room.awarenessSnapshot()))
+        default:
+            send(.error(.unknownMessageType, "the relay does not accept this message type"))
+        }
+    }
+
+    private func handleControl(_ control: ControlMessage) async {
+        switch control {
+        case .join(let workflow, let name):
+            await join(workflow, as: name)
+        case .leave:
+            await leave()
+        case .save(let lockVersion):
+            guard let room, let session else { return send(.error(.notJoined, "join a workflow before saving")) }
+            send(await room.save(expectedLockVersion: lockVersion, from: session))
+        case .deploy(let project, let allowStale, let state):
+            let actor = ChangeActor.system(services.configuration.isSharedMode ? peerName : "deploy by \(peerName)")
+            send(await provisioner.deploy(project: project, state: state, allowStale: allowStale, actor: actor, registry: registry))
+        case .ping(let id):
+            send(.pong(id: id))
+        case .status:
+            send(.statusReply(status: await statusSource()))
+        case .list:
+            send(.listReply(projects: await provisioner.listing(registry: registry)))
+        case .unknown(let type, _):
+            send(.error(.unknownMessageType, "unknown control message type \"\(type)\""))
+        default:
+            send(.error(.malformedControl, "\"\(control.type)\" is sent by the relay, not to it"))
+        }
+    }
+
+    private func join(_ key: String, as requestedName: String?) async {
+        if room != nil { return send(.error(.alreadyJoined, "this connection already joined a workflow; leave first")) }
+        let workflowID: String
+        let projectID: String
+        do {
+            guard let resolved = try provisioner.resolveWorkflow(key) else {
+                return send(.error(.workflowNotFound, "no workflow \"\(key)\" (use its id or project/workflow)"))
+            }
+            (workflowID, projectID) = resolved
+        } catch {
+            return send(.error(.internal, "could not look the workflow up: \(error)"))
+        }
+        let name: String
+        if services.configuration.isSharedMode {
+            name = peerName
+        } else {
+            name = requestedName.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+                ?? peerName
+        }
+        let role: ProjectRole
+        do {
+            if let granted = try services.store.role(of: name, in: projectID) {
+                role = granted
+            } else if services.configuration.isSharedMode {
+                return send(.error(.forbidden, "\(name) has no role in this project; ask an owner to grant one"))
+            } else {
+                role = .owner  // local mode: the socket is the user's own
+            }
+        } catch {
+            return send(.error(.internal, "could not read roles: \(error)"))
+        }
+        let handle = SessionHandle(id: id, name: name, role: role, outbound: outbound)
+        do {
+            let joined = try await registry.join(handle, workflowID: workflowID)
+            room = joined
+            session = handle
+            updatesReceived = 0
+        } catch {
+            send(.error(.internal, "could not open the workflow: \(error)"))
+        }
+    }
+
+    /// Leaves the joined room (on `leave` and when the connection closes).
+    func leave() async {
+        guard let room else { return }
+        await room.leave(id)
+        self.room = nil
+        session = nil
+    }
+}

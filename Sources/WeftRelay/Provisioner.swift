@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import WeftProtocol
+import WeftStore
+import WorkflowModel
+import YCRDT
+
+/// Imports projects (deploys) and answers listings: the one path by which external writes reach
+/// the database and then every live or persisted document.
+struct Provisioner: Sendable {
+    let services: RelayServices
+
+    /// Resolves `id` or `project/workflow` (names or ids) to a workflow and its project.
+    func resolveWorkflow(_ key: String) throws -> (workflowID: String, projectID: String)? {
+        let store = services.store
+        if let projectID = try store.projectID(ofWorkflow: key) { return (key, projectID) }
+        guard let slash = key.lastIndex(of: "/") else { return nil }
+        let project = String(key[..<slash])
+        let workflow = String(key[key.index(after: slash)...])
+        if let found = try store.workflow(project: project, named: workflow),
+            let projectID = try store.projectID(ofWorkflow: found.id)
+        {
+            return (found.id, projectID)
+        }
+        if let projectID = try store.projectID(ofWorkflow: workflow),
+            try store.project(id: project)?.id == projectID || store.project(named: project)?.id == projectID
+        {
+            return (workflow, projectID)
+        }
+        return nil
+    }
+
+    /// Imports a project and reconciles every workflow it changed, live or persisted.
+    ///
+    /// `project` is provisioning JSON (ids included) or `{"yaml": text}`; `state` the deploy state
+    /// file for a YAML project. Without `allowStale`, a deploy whose state is older than the database
+    /// is refused naming the workflows that moved.
+    func deploy(project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, registry: RoomRegistry) async
+        -> ControlMessage
+    {
+        let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?)
+        do {
+            resolved = try resolve(project: project, state: state, allowStale: allowStale)
+        } catch let error as FormatError {
+            return .deployFailed(
+                reason: "invalid", message: error.description,
+                errors: .array(error.problems.map { .string($0.description) }))
+        } catch {
+            return .deployFailed(reason: "invalid", message: "\(error)")
+        }
+        let result: ImportResult
+        do {
+            result = try services.store.importProject(
+                resolved.project, actor: actor, source: .deploy, expectedVersions: resolved.expected)
+        } catch StoreError.staleDeploy(let moved) {
+            var movedJSON = YObject()
+            for (id, move) in moved {
+                movedJSON[id] = ["expected": .integer(Int64(move.expected)), "current": .integer(Int64(move.current))]
+            }
+            return .deployFailed(
+                reason: "stale",
+                message: "these workflows changed since your state file was written: \(moved.keys.sorted().joined(separator: ", ")); pull first or deploy with --allow-stale",
+                moved: .object(movedJSON))
+        } catch {
+            return .deployFailed(reason: "refused", message: "\(error)")
+        }
+        var workflows: [YAny] = []
+        for change in result.changed {
+            var entry: YObject = [
+                "id": .string(change.workflowID), "name": .string(change.workflow.name),
+                "lock_version": .integer(Int64(change.lockVersion)),
+            ]
+            do {
+                let outcome = try await registry.applyExternal(change, actor: actor, source: .deploy)
+                entry["summary"] = WorkflowJSON.summary(outcome.summary)
+                entry["conflicts"] = .array(outcome.conflicts.map(WorkflowJSON.conflict))
+            } catch {
+                // The database holds the version; the document heals from it on its next load.
+                services.logger.error(
+                    "could not reconcile a deployed workflow; it heals on next load",
+                    metadata: ["workflow": "\(change.workflowID)", "error": "\(error)"])
+                entry["reconcile_error"] = .string("\(error)")
+            }
+            workflows.append(.object(entry))
+        }
+        try? services.store.audit(
+            actor: actor.name, action: "project.deployed", subject: result.projectID,
+            details: ["changed": .integer(Int64(result.changed.count))])
+        var nextState: YAny?
+        if var state = resolved.state {
+            for change in result.changed { state.recordLockVersion(change.lockVersion, ofWorkflow: change.workflowID) }
+            nextState = try? JSON.parse(state.write())
+        }
+        return .deployed(
+            project: ["id": .string(result.projectID), "name": .string(resolved.project.name)], workflows: workflows,
+            state: nextState)
+    }
+
+    private func resolve(project: YAny, state: YAny?, allowStale: Bool) throws
+        -> (project: Project, state: ProjectState?, expected: [String: Int]?)
+    {
+        if case .object(let object) = project, let yaml = object["yaml"]?.stringValue {
+            let spec = try ProjectYAML.parse(yaml, file: object["file"]?.stringValue ?? "project.yaml")
+            let previous = try state.map { try ProjectState.parse(JSON.stringify($0), file: "state") }
+            let (resolved, next) = ProjectState.resolve(spec: spec, state: previous) { UUID().uuidString.lowercased() }
+            var expected: [String: Int]?
+            if !allowStale, let previous {
+                var versions: [String: Int] = [:]
+                for entry in previous.workflows {
+                    versions[entry.id] = entry.value?.otherFields["lock_version"]?.integerValue.map(Int.init) ?? 0
+                }
+                expected = versions
+            }
+            return (resolved, next, expected)
+        }
+        let document = try ProvisioningJSON.parse(JSON.stringify(project), file: "provisioning JSON")
+        var expected: [String: Int]?
+        if !allowStale {
+            expected = Dictionary(uniqueKeysWithValues: document.project.workflows.map { ($0.id, $0.lockVersion) })
+        }
+        return (document.project, nil, expected)
+    }
+
+    /// Projects and their workflows, with who is editing each.
+    func listing(registry: RoomRegistry) async -> YAny {
+        let store = services.store
+        var projects: [YAny] = []
+        for project in (try? store.projects()) ?? [] {
+            var workflows: [YAny] = []
+            for workflow in (try? store.workflows(in: project.id)) ?? [] {
+                var editors: [YAny] = []
+                if let room = await registry.loadedRoom(workflow.id) {
+                    editors = await room.sessionNames.map { .string($0) }
+                }
+                workflows.append([
+                    "id": .string(workflow.id), "name": .string(workflow.name),
+                    "lock_version": .integer(Int64(workflow.lockVersion)), "editors": .array(editors),
+                ])
+            }
+            projects.append(["id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows)])
+        }
+        return .array(projects)
+    }
+}
+
+extension ProjectState {
+    /// Notes the lock_version a deploy left a workflow at, so the next deploy can tell if it moved.
+    mutating func recordLockVersion(_ version: Int, ofWorkflow id: String) {
+        guard let index = workflows.firstIndex(where: { $0.id == id }), workflows[index].value != nil else { return }
+        workflows[index].value!.otherFields["lock_version"] = .integer(Int64(version))
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import WeftProtocol
+import WeftStore
+import YCRDT
+
+/// The relay: listens on a Unix socket and serves every connection until told to stop.
+///
+/// Run it as a swift-service-lifecycle `Service`: on graceful shutdown (SIGTERM, SIGINT) it stops
+/// accepting, tells every client why it is closing, lets queued writes go out, commits what is
+/// pending and compacts loaded documents.
+public final class RelayServer: Service, Sendable {
+    private let core: RelayCore
+    private var services: RelayServices { core.services }
+    private var registry: RoomRegistry { core.registry }
+    private var provisioner: Provisioner { core.provisioner }
+    private let connections = ConnectionTable()
+    private let group: MultiThreadedEventLoopGroup
+    private let boundSocket = BoundSocket()
+
+    /// Opens the store and prepares the relay; call `run()` (or hand it to a ServiceGroup) to serve.
+    public init(configuration: RelayConfiguration, logger: Logger) throws {
+        let store = try WeftStore(path: configuration.databasePath)
+        self.core = RelayCore(store: store, configuration: configuration, logger: logger)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// Serves until graceful shutdown or cancellation.
+    public func run() async throws {
+        let configuration = services.configuration
+        try Self.prepareSocketDirectory(for: configuration.socketPath, shared: configuration.isSharedMode)
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true) { channel in
+                PeerCredentials.of(channel).flatMapThrowing { peer in
+                    (try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel), peer)
+                }
+            }
+        try Self.setSocketPermissions(configuration.socketPath, group: configuration.sharedGroup)
+        await boundSocket.set(server.channel)
+        services.logger.notice(
+            "relay listening", metadata: ["socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                try await server.executeThenClose { inbound in
+                    for try await (channel, peer) in inbound {
+                        tasks.addTask { await self.serve(channel, peer: peer) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await self.beginShutdown() }
+        }
+        await registry.compactAll()
+        try? FileManager.default.removeItem(atPath: configuration.socketPath)
+        try await group.shutdownGracefully()
+        services.logger.notice("relay stopped")
+    }
+
+    private func beginShutdown() async {
+        services.logger.notice("shutting down: no new connections; closing clients")
+        await boundSocket.close()
+        await connections.closeAll(reason: .error(.shuttingDown, "the relay is shutting down; reconnect later"))
+    }
+
+    /// The relay's status, as `weft relay status` shows it.
+    func status() async -> YAny {
+        var rooms: [YAny] = []
+        for room in await registry.loadedRooms { rooms.append(await room.status()) }
+        let elapsed = services.now()
+        return [
+            "uptime_seconds": .integer(elapsed.components.seconds),
+            "rooms": .array(rooms),
+            "clients": .integer(Int64(await connections.count)),
+            "log_queue": .integer(Int64(await services.logWriter.queueDepth)),
+            "log_commits": .integer(Int64(await services.logWriter.committedBatches)),
+            "store_bytes": .integer((try? services.store.storeSize()) ?? -1),
+            "socket": .string(services.configuration.socketPath),
+        ]
+    }
+
+    // MARK: Connections
+
+    private func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: PeerCredentials?) async {
+        let id = await connections.nextID()
+        let (frames, continuation) = AsyncStream.makeStream(
+            of: [UInt8].self, bufferingPolicy: .bufferingOldest(services.configuration.sendQueueLimit))
+        let rawChannel = channel.channel
+        let logger = services.logger
+        let outbound = Outbound(continuation: continuation) {
+            logger.warning("a client stopped reading; disconnecting it", metadata: ["connection": "\(id)"])
+            rawChannel.close(promise: nil)
+        }
+        let connection = Connection(
+            id: id, services: services, registry: registry, provisioner: provisioner,
+            statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound, peer: peer)
+        await connections.add(id, outbound: outbound, channel: rawChannel)
+        do {
+            try await channel.executeThenClose { inbound, writer in
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask {
+                        for await frame in frames {
+                            try await writer.write(ByteBuffer(bytes: frame))
+                        }
+                    }
+                    await self.read(inbound, into: connection)
+                    await connection.leave()
+                    continuation.finish()
+                    try await tasks.waitForAll()
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["connection": "\(id)", "error": "\(error)"])
+        }
+        await connection.leave()
+        await connections.remove(id)
+    }
+
+    private func read(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into connection: Connection) async {
+        var decoder = FrameDecoder(maximumPayloadSize: services.configuration.maximumFrameBytes)
+        do {
+            for try await buffer in inbound {
+                decoder.append(buffer.readableBytesView)
+                while true {
+                    let payload: [UInt8]
+                    do {
+                        guard let next = try decoder.nextFrame() else { break }
+                        payload = next
+                    } catch {
+                        // The stream cannot be resynchronised after a bad frame header: say why, close.
+                        connection.send(.error(error.code, error.description))
+                        return
+                    }
+                    do {
+                        await connection.handle(try WireMessage.decode(payload))
+                    } catch {
+                        connection.send(.error(error.code, error.description))
+                        if error.isFatal { return }
+                    }
+                }
+            }
+        } catch {
+            services.logger.debug("read failed", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: The socket file
+
+    /// Makes the socket's directory (0700 unless shared) if needed.
+    static func prepareSocketDirectory(for path: String, shared: Bool) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: shared ? 0o750 : 0o700])
+        }
+    }
+
+    /// 0600 for the user alone, or 0660 and the group for shared mode.
+    static func setSocketPermissions(_ path: String, group: String?) throws {
+        if let group {
+            guard let entry = getgrnam(group) else { throw RelayStartError.unknownGroup(group) }
+            guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+                throw RelayStartError.socketPermissions(path, String(cString: strerror(errno)))
+            }
+            guard chmod(path, 0o660) == 0 else { throw RelayStartError.socketPermissions(path, String(cString: strerror(errno))) }
+        } else {
+            guard chmod(path, 0o600) == 0 else { throw RelayStartError.socketPermissions(path, String(cString: strerror(errno))) }
+        }
+    }
+}
+
+/// Why a relay could not start.
+public enum RelayStartError: Error, CustomStringConvertible {
+    case unknownGroup(String)
+    case socketPermissions(String, String)
+    case alreadyRunning(String)
+
+    public var description: String {
+        switch self {
+        case .unknownGroup(let group): "no group named \(group)"
+        case .socketPermissions(let path, let reason): "could not set the permissions of \(path): \(reason)"
+        case .alreadyRunning(let path): "a relay is already listening on \(path)"
+        }
+    }
+}
+
+/// The listening channel, to close it on shutdown.
+actor BoundSocket {
+    private var channel: (any Channel)?
+
+    func set(_ channel: any Channel) { self.channel = channel }
+
+    func close() {
+        channel?.close(promise: nil)
+        channel = nil
+    }
+}
+
+/// The open connections, to count them and close them on shutdown.
+actor ConnectionTable {
+    private var entries: [UInt64: (outbound: Outbound, channel: any Channel)] = [:]
+    private var lastID: UInt64 = 0
+
+    func nextID() -> UInt64 {
+        lastID += 1
+        return lastID
+    }
+
+    func add(_ id: UInt64, outbound: Outbound, channel: any Channel) { entries[id] = (outbound, channel) }
+    func remove(_ id: UInt64) { entries[id] = nil }
+    var count: Int { entries.count }
+
+    /// Sends `reason` to every client, lets the queues drain, then closes them.
+    func closeAll(reason: ControlMessage) async {
+        for entry in entries.values {
+            entry.outbound.send(.control(reason))
+            entry.outbound.finish()
+        }
+        try? await Task.sleep(for: .milliseconds(200))
+        for entry in entries.values { entry.channel.close(promise: nil) }
+    }
+}

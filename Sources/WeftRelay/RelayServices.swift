@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import WeftStore
+
+/// What every part of a running relay shares: the store, the log writer, the settings and a clock.
+final class RelayServices: Sendable {
+    let store: WeftStore
+    let logWriter: LogWriter
+    let configuration: RelayConfiguration
+    let logger: Logger
+    let startedAt: ContinuousClock.Instant
+
+    init(store: WeftStore, configuration: RelayConfiguration, logger: Logger) {
+        self.store = store
+        self.logWriter = LogWriter(store: store)
+        self.configuration = configuration
+        self.logger = logger
+        self.startedAt = .now
+    }
+
+    /// Time since the relay started, the clock awareness timeouts count in.
+    func now() -> Duration { ContinuousClock.now - startedAt }
+}

@@ -1,0 +1,82 @@
+import WeftStore
+import WorkflowModel
+
+/// The loaded rooms, one per workflow. Hands out the live room for a workflow, loading it on demand.
+actor RoomRegistry {
+    private let services: RelayServices
+    private var rooms: [String: Room] = [:]
+
+    init(services: RelayServices) {
+        self.services = services
+    }
+
+    /// The room for a workflow, made (not yet loaded) if none is live.
+    ///
+    /// - Throws: `RelayError.workflowNotFound` when the database has no such workflow.
+    func room(for workflowID: String) throws -> Room {
+        if let room = rooms[workflowID] { return room }
+        guard let workflow = try services.store.workflow(id: workflowID),
+            let projectID = try services.store.projectID(ofWorkflow: workflowID)
+        else { throw RelayError.workflowNotFound(workflowID) }
+        let room = Room(
+            workflowID: workflowID, projectID: projectID, base: workflow, services: services,
+            onUnloaded: { [weak self] room in await self?.remove(room) })
+        rooms[workflowID] = room
+        return room
+    }
+
+    /// Joins `session` to the workflow's room, retrying with a fresh room if the live one is unloading.
+    func join(_ session: SessionHandle, workflowID: String) async throws -> Room {
+        while true {
+            let room = try room(for: workflowID)
+            switch try await room.join(session) {
+            case .joined: return room
+            case .retry:
+                // The old room has finished unloading (and compacting): load the workflow anew.
+                if rooms[workflowID] === room { rooms[workflowID] = nil }
+            }
+        }
+    }
+
+    private func remove(_ room: Room) {
+        if rooms[room.workflowID] === room { rooms[room.workflowID] = nil }
+    }
+
+    /// The live room of a workflow, if loaded.
+    func loadedRoom(_ workflowID: String) -> Room? { rooms[workflowID] }
+
+    var loadedRooms: [Room] { Array(rooms.values) }
+
+    /// Applies an external change to a workflow's document, loaded or not: an unloaded document is
+    /// loaded, reconciled, committed and unloaded again after the grace period.
+    func applyExternal(_ change: WorkflowChange, actor: ChangeActor, source: VersionSource) async throws
+        -> RebaseOutcome
+    {
+        while true {
+            let room = try room(for: change.workflowID)
+            let state = await room.state
+            if state == .unloading || state == .unloaded {
+                await Task.yield()
+                if rooms[change.workflowID] === room, await room.state == .unloaded { rooms[change.workflowID] = nil }
+                continue
+            }
+            return try await room.applyExternal(change, actor: actor, source: source)
+        }
+    }
+
+    /// Compacts every loaded document (on shutdown).
+    func compactAll() async {
+        for room in rooms.values { await room.compact() }
+    }
+}
+
+/// Errors the relay reports to clients.
+enum RelayError: Error, CustomStringConvertible {
+    case workflowNotFound(String)
+
+    var description: String {
+        switch self {
+        case .workflowNotFound(let key): "no workflow \(key)"
+        }
+    }
+}
