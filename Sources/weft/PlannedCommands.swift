@@ -10,30 +10,11 @@ struct Edit: ParsableCommand {
     func run() throws { try refuseUnbuilt("edit", issue: 6) }
 }
 
-struct Relay: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run the headless relay that syncs editors and stores workflows.")
-    func run() throws { try refuseUnbuilt("relay", issue: 5) }
-}
-
-struct Deploy: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Deploy an OpenFn project file; open editors see the change arrive live.")
-    @Argument(help: "The project file (project.yaml or provisioning JSON).") var file: String?
-    func run() throws { try refuseUnbuilt("deploy", issue: 5) }
-}
-
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a project in the OpenFn format that `weft deploy` reads.")
     @Argument(help: "The project to export.") var project: String?
     func run() throws { try refuseUnbuilt("export", issue: 8) }
-}
-
-struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ls", abstract: "List projects and workflows, with who is editing what.")
-    func run() throws { try refuseUnbuilt("ls", issue: 5) }
 }
 
 struct Sandbox: ParsableCommand {
