@@ -19,6 +19,9 @@
 /// - a cron trigger without an expression (OpenFn runs it at midnight, `0 0 * * *`), a job with a blank
 ///   body or a name OpenFn would refuse (it allows letters, digits, spaces, `-` and `_`).
 ///
+/// A warning about a job's place in the graph names the field `id`; a cycle is reported on the edge
+/// that closes it, field `target_job_id`.
+///
 /// Issues come in the order workflow, jobs, triggers, edges, then the graph's warnings; within each, in
 /// the workflow's order. Pure and linear in the size of the workflow (cycle search included).
 public enum WorkflowValidator {
