@@ -450,6 +450,34 @@ private func merge(ours: Workflow, theirs: Workflow) -> (merged: Workflow, confl
         }
     }
 
+    @Test func theMergeAndTheUnsavedChangesMarkerAgreeOnWhatIsAChange() {
+        // Edits the marker does not see (spaces around strings, nil for empty, Lightning's defaults) are
+        // not changes to the merge either: merging them onto any new version gives that version.
+        var random = MergeTestRandom(seed: 5)
+        var base = baseWorkflow()
+        base.triggers.append(Trigger(id: "cron", type: .cron, cronExpression: nil))
+        base.jobs[0].projectCredentialID = ""
+        for _ in 0..<300 {
+            var ours = base
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                switch Int.random(in: 0...6, using: &random) {
+                case 0: ours.name = " \(ours.name)\t"
+                case 1: ours.jobs[1].body += "\n\n"
+                case 2: ours.jobs[0].projectCredentialID = nil
+                case 3: ours.triggers[1].cronExpression = "0 0 * * *"
+                case 4: ours.triggers[0].webhookReply = "before_start"
+                case 5: ours.edges[1].conditionLabel = "  "
+                default: ours.jobs[2].name = "notify\n"
+                }
+            }
+            #expect(!UnsavedChanges.differ(document: ours, base: base))
+            let theirs = perturb(base, tag: "t", using: &random)
+            let result = ThreeWayMerge.merge(base: base, ours: ours, theirs: theirs)
+            #expect(result.merged == theirs)
+            #expect(result.conflicts.isEmpty)
+        }
+    }
+
     private func sorted(_ workflow: Workflow) -> Workflow {
         var copy = workflow
         copy.jobs.sort { $0.id < $1.id }
