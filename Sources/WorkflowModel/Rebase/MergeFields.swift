@@ -159,36 +159,26 @@ enum MergeFields {
 /// "Changed" as the unsaved-changes marker decides it (Lightning's compare): strings trimmed as
 /// JavaScript's `trim()` trims, nil the same as empty, a blank value the same as the field's default.
 ///
-/// A small copy of the rule rather than a call into `UnsavedChanges`, whose helpers are private to it;
-/// the marker and the merge must agree, and ThreeWayMergeTests holds them to it.
+/// Strings and Kafka settings go through ``UnsavedChanges``'s own normalisation, so the merge and the
+/// marker cannot drift apart; ThreeWayMergeTests holds them together.
 enum MergeNormalization {
     static func same(_ lhs: String?, _ rhs: String?, default fallback: String = "") -> Bool {
-        let left = lhs ?? ""
-        let right = rhs ?? ""
-        if left == right { return true }
-        let trimmedLeft = left.strippingWhitespace
-        let trimmedRight = right.strippingWhitespace
-        return (trimmedLeft.isEmpty ? fallback : trimmedLeft)
-            == (trimmedRight.isEmpty ? fallback : trimmedRight)
+        fallback.isEmpty ? UnsavedChanges.same(lhs, rhs) : UnsavedChanges.same(lhs, rhs, default: fallback)
     }
 
     static func same(_ lhs: KafkaConfiguration?, _ rhs: KafkaConfiguration?) -> Bool {
-        let left = lhs ?? KafkaConfiguration()
-        let right = rhs ?? KafkaConfiguration()
-        return left.connectTimeout == right.connectTimeout && left.ssl == right.ssl
-            && same(left.groupID, right.groupID) && same(left.hostsString, right.hostsString)
-            && same(left.initialOffsetResetPolicy, right.initialOffsetResetPolicy)
-            && same(left.password, right.password) && same(left.sasl, right.sasl)
-            && same(left.topicsString, right.topicsString) && same(left.username, right.username)
+        UnsavedChanges.same(lhs, rhs)
     }
 
-    /// Extra keys: a missing key, null and undefined are the same; strings compare trimmed.
+    /// Extra keys (which the marker does not compare): a missing key, null and undefined are the same;
+    /// strings compare trimmed.
     static func same(_ lhs: YAny?, _ rhs: YAny?) -> Bool {
         func normal(_ value: YAny?) -> YAny? {
             switch value {
             case nil, .null?, .undefined?: return nil
             case .string(let text)?:
-                return text.strippingWhitespace.isEmpty ? nil : .string(text.strippingWhitespace)
+                let trimmed = String(UnsavedChanges.trimmed(text))
+                return trimmed.isEmpty ? nil : .string(trimmed)
             case let other?: return other
             }
         }
