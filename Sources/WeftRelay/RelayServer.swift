@@ -32,6 +32,7 @@ public final class RelayServer: Service, Sendable {
     public func run() async throws {
         let configuration = services.configuration
         try Self.prepareSocketDirectory(for: configuration.socketPath, shared: configuration.isSharedMode)
+        try await waitForDirectDeploy()
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true) { channel in
@@ -58,6 +59,19 @@ public final class RelayServer: Service, Sendable {
         try? FileManager.default.removeItem(atPath: configuration.socketPath)
         try await group.shutdownGracefully()
         services.logger.notice("relay stopped")
+    }
+
+    /// A `weft deploy` writing the database directly holds its deploy lock: start after it finishes.
+    private func waitForDirectDeploy() async throws {
+        var announced = false
+        while let holder = try services.store.deployLockHolder() {
+            if !announced {
+                services.logger.notice(
+                    "waiting for a direct deploy to finish", metadata: ["owner": "\(holder.owner)", "pid": "\(holder.pid)"])
+                announced = true
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private func beginShutdown() async {

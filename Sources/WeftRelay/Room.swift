@@ -302,7 +302,9 @@ actor Room {
             result = try services.store.saveWorkflow(
                 current, expectedLockVersion: expectedLockVersion, actor: session.actor, source: .editor)
         } catch StoreError.stale(let currentVersion, let currentWorkflow) {
-            let moved = UnsavedChanges.differences(document: currentWorkflow, base: current)
+            // What moved between the version the client edited and the one saved now.
+            let edited = (try? services.store.version(of: workflowID, lockVersion: expectedLockVersion))?.workflow
+            let moved = UnsavedChanges.differences(document: currentWorkflow, base: edited ?? base)
             return .saveFailed(
                 reason: .stale,
                 message: "the workflow moved to version \(currentVersion) since you opened version \(expectedLockVersion)",
@@ -310,6 +312,10 @@ actor Room {
         } catch {
             services.logger.error("save failed", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
             return .error(.internal, "the save could not be written: \(error)")
+        }
+        guard result.changed else {
+            // Nothing differed from the saved version: no new version, nothing to tell the others.
+            return .saved(lockVersion: result.lockVersion, workflow: (try? WorkflowJSON.value(of: base)) ?? .null)
         }
         let previous = base
         base = result.workflow
