@@ -18,8 +18,8 @@ import Testing
 /// `WEFT_FUZZ_SEEDS=500 swift test --filter ConvergenceTests` runs 500 more seeds starting at
 /// `WEFT_FUZZ_BASE` (default: derived from the clock, printed); `WEFT_FUZZ_SEED=n` replays one seed.
 @Suite struct ConvergenceTests {
-    /// The seeds CI runs: 1...160 and a few with every bit pattern.
-    static let fixedSeeds: [UInt64] = Array(1...160) + [0xC0FFEE, 0xDEAD_BEEF, 0x8000_0000_0000_0000, .max]
+    /// The seeds CI runs (about 5 s in a debug build): 1...250 and a few with every bit pattern.
+    static let fixedSeeds: [UInt64] = Array(1...250) + [0xC0FFEE, 0xDEAD_BEEF, 0x8000_0000_0000_0000, .max]
 
     @Test func randomConcurrentEditsConverge() throws {
         try Self.run(seeds: Self.fixedSeeds, label: "fixed seeds")
@@ -120,8 +120,7 @@ import Testing
         let sliced = try Updates.diff(base, since: StateVector([5: 5]))
         for (index, update) in updates.enumerated() {
             try alice.doc.applyUpdate(update)
-            _ = alice.doc.text("t").string
-            #expect(alice.doc.text("t").count >= 0, "after update \(index)")
+            #expect(alice.doc.text("t").string.hasPrefix("a"), "after update \(index)")
         }
         let bob = Replica(clientID: 1 << 41)
         try bob.doc.applyUpdate(sliced)  // pending: clocks 0..<5 are missing

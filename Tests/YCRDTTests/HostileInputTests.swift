@@ -421,6 +421,18 @@ import WeftTestSupport
         try expectIdempotentRoundTrip(bytes(hex: "0103026a0a010001000100"))  // Skip, GC, GC
     }
 
+    /// A map entry holding two UTF-16 units ("e" and a combining acute, as a String item under key
+    /// "name") cut by a delete of its second unit: the left part stayed alive here, but a replica
+    /// that receives the two parts as separate structs deletes it (a newer entry of the key follows).
+    @Test func aSplitMapEntryDeletesItsLeftPart() throws {
+        let input = bytes(hex: "01010100240108776f726b666c6f77046e616d650365cc810101010102")
+        try expectIdempotentRoundTrip(input)
+        let doc = Doc(clientID: 1)
+        try doc.applyUpdate(input)
+        #expect(doc.map("workflow").json == [:])
+        #expect(DeleteSet.fromStore(doc.store).clients[1] == [DeleteRange(clock: 0, length: 2)])
+    }
+
     // MARK: Sources
 
     /// Real updates: the wire example, a generated history, conformance cases, and merges of them.
