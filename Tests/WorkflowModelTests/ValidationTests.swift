@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import YCRDT
 
 @testable import WorkflowModel
@@ -66,6 +67,36 @@ private func hasWarning(
                 Edge(id: "e2", sourceJobID: "cronjob", targetJobID: "failure", conditionType: .onJobSuccess),
             ])
         #expect(WorkflowValidator.validate(workflow) == [])
+    }
+
+    @Test func everyWorkflowOfOpenFnsCanonicalProjectIsValid() throws {
+        let text = String(decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
+        let spec = try ProjectYAML.parse(text, file: "canonical_project.yaml")
+        var counter = 0
+        let (project, _) = ProjectState.resolve(spec: spec, state: nil) {
+            counter += 1
+            return "id-\(counter)"
+        }
+        #expect(project.workflows.count == 2)
+        for workflow in project.workflows {
+            #expect(WorkflowValidator.validate(workflow) == [], "\(workflow.name)")
+        }
+        // Break one of them the ways a hand-edited file breaks.
+        var broken = try #require(project.workflows.first { $0.name == "workflow 2" })
+        let cron = try #require(broken.triggers.firstIndex { $0.type == .cron })
+        broken.triggers[cron].cronExpression = "0 23 * *"
+        broken.jobs[1].name = broken.jobs[0].name.uppercased()
+        let errors = WorkflowValidator.errors(in: broken)
+        #expect(errors.map(\.field).sorted() == ["cron_expression", "name", "name"])
+    }
+
+    @Test func everyWorkflowOfTheKitDeployPayloadValidates() throws {
+        let document = try ProvisioningJSON.parse(
+            try Fixtures.data("openfn/kit-deploy-lightningProjectPayload.json"), file: "payload.json")
+        #expect(!document.project.workflows.isEmpty)
+        for workflow in document.project.workflows {
+            #expect(WorkflowValidator.errors(in: workflow) == [], "\(workflow.name)")
+        }
     }
 
     // MARK: Workflow and ids
