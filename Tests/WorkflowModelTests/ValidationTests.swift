@@ -70,7 +70,8 @@ private func hasWarning(
     }
 
     @Test func everyWorkflowOfOpenFnsCanonicalProjectIsValid() throws {
-        let text = String(decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
+        let text = String(
+            decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
         let spec = try ProjectYAML.parse(text, file: "canonical_project.yaml")
         var counter = 0
         let (project, _) = ProjectState.resolve(spec: spec, state: nil) {

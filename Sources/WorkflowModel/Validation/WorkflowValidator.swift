@@ -63,7 +63,8 @@ private struct Checker {
         jobIDs = Set(workflow.jobs.map(\.id))
         triggerIDs = Set(workflow.triggers.map(\.id))
         jobNames = Dictionary(
-            workflow.jobs.map { ($0.id, $0.name.strippingWhitespace) }, uniquingKeysWith: { first, _ in first })
+            workflow.jobs.map { ($0.id, $0.name.strippingWhitespace) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     mutating func error(_ kind: ValidationIssue.EntityKind, _ id: String?, _ field: String, _ message: String)
