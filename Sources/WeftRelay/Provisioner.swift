@@ -48,10 +48,19 @@ struct Provisioner: Sendable {
         } catch {
             return .deployFailed(reason: "invalid", message: "\(error)")
         }
+        // A version without a layout leaves the canvas as it is (DESIGN: positions change only when the
+        // new version sets them), in the database as in the documents — else every editor's marker
+        // would stay on for a layout nobody changed.
+        var project = resolved.project
+        for index in project.workflows.indices where project.workflows[index].positions.isEmpty {
+            if let stored = try? services.store.workflow(id: project.workflows[index].id) {
+                project.workflows[index].positions = stored.positions
+            }
+        }
         let result: ImportResult
         do {
             result = try services.store.importProject(
-                resolved.project, actor: actor, source: .deploy, expectedVersions: resolved.expected)
+                project, actor: actor, source: .deploy, expectedVersions: resolved.expected)
         } catch StoreError.staleDeploy(let moved) {
             var movedJSON = YObject()
             for (id, move) in moved {
