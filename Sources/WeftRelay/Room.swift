@@ -223,10 +223,15 @@ actor Room {
     /// Returns nil on success or the error to send back.
     func receiveUpdate(_ update: [UInt8], from session: SessionHandle) async -> ControlMessage? {
         guard sessions[session.id] != nil else { return .error(.notJoined, "join a workflow first") }
+        if update == [0, 0] { return nil }
         guard session.canEdit else {
+            // A viewer's step 2 that holds nothing new (its answer to our step 1) is not an edit; the
+            // read-only session applies nothing either way.
+            if (try? SyncSession(doc: doc, options: .readOnlyServer).receive(.step2(update: update))) != nil {
+                return nil
+            }
             return .error(.readOnly, "\(session.name) may only view this workflow; the update was refused")
         }
-        if update == [0, 0] { return nil }
         do {
             _ = try Updates.stateVector(of: update)
         } catch {
