@@ -233,7 +233,9 @@ actor Room {
             return .error(.readOnly, "\(session.name) may only view this workflow; the update was refused")
         }
         do {
-            _ = try Updates.stateVector(of: update)
+            if let missing = try UpdateCheck.missingDependency(of: update, in: doc) {
+                return .error(.updateRejected, "the update references what the document does not hold: \(missing)")
+            }
         } catch {
             return .error(.updateRejected, "the update is not a valid Yjs update: \(error)")
         }
