@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Latency percentiles for the relay load generator (Benchmarks/RelayBenchmarks) only.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Layer 0: the CRDT. Foundation only, no I/O.
@@ -90,6 +92,16 @@ let package = Package(
             path: "Benchmarks/WeftBenchmarks",
             swiftSettings: strictSettings),
         .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
+        // The relay load generator: starts the release `weft relay` in its own process and drives it
+        // over the socket (docs/benchmarks.md, issue #5).
+        .executableTarget(
+            name: "RelayBenchmarks",
+            dependencies: [
+                "WeftClient", "WeftProtocol", "YCRDT", "WorkflowModel",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/RelayBenchmarks",
+            swiftSettings: strictSettings),
         // A libFuzzer target over the update decoder; a plain replay tool without -D FUZZING (docs/fuzzing.md).
         .executableTarget(
             name: "YCRDTFuzz", dependencies: ["YCRDT"], path: "Fuzz/YCRDTFuzz", swiftSettings: strictSettings),

@@ -1,0 +1,91 @@
+import Foundation
+import WeftClient
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The release `weft` binary and the relay processes it runs.
+struct WeftBinary {
+    let path: String
+
+    /// `--weft PATH`, or `.build/release/weft` under the package root.
+    static func locate(_ explicit: String?) -> WeftBinary {
+        let path = explicit ?? PackageRoot.locate().appendingPathComponent(".build/release/weft").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            fail("no weft binary at \(path); build it first: swift build -c release --product weft (or pass --weft PATH)")
+        }
+        return WeftBinary(path: path)
+    }
+
+    /// Runs a `weft` command to completion; returns its standard output, fails the run on a non-zero exit.
+    @discardableResult
+    func run(_ arguments: [String]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch { fail("could not run weft \(arguments.joined(separator: " ")): \(error)") }
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            fail(
+                "weft \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(String(decoding: problems, as: UTF8.self))"
+            )
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// One `weft relay` process on a scratch socket and database.
+final class RelayProcess {
+    let socket: String
+    let database: String
+    private let process = Process()
+
+    var pid: Int32 { process.processIdentifier }
+
+    init(binary: WeftBinary, socket: String, database: String, unloadAfter: Int) {
+        self.socket = socket
+        self.database = database
+        process.executableURL = URL(fileURLWithPath: binary.path)
+        process.arguments = [
+            "relay", "--socket", socket, "--db", database, "--unload-after", "\(unloadAfter)", "--log-level", "warning",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.standardError  // warnings (a slow consumer, …) show up in the progress
+    }
+
+    /// Starts the relay and waits until its socket accepts connections.
+    func start() {
+        do { try process.run() } catch { fail("could not start the relay: \(error)") }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if RelayConnection.isRelayListening(at: socket) { return }
+            guard process.isRunning else { fail("the relay exited at start (status \(process.terminationStatus))") }
+            sleep(milliseconds: 10)
+        }
+        fail("the relay did not listen on \(socket) within 20 s")
+    }
+
+    /// VmRSS now, in bytes.
+    var rss: Int { residentBytes(of: pid) }
+    /// CPU time used so far, in seconds.
+    var cpu: Double { cpuSeconds(of: pid) }
+
+    /// SIGTERM (a graceful stop: compaction and all), then SIGKILL if it takes more than 20 s.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { sleep(milliseconds: 10) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
