@@ -65,8 +65,8 @@ final class Connection {
         case .queryAwareness:
             guard let room else { return send(.error(.notJoined, "join a workflow first")) }
             send(.awareness(await room.awarenessSnapshot()))
-        default:
-            send(.error(.unknownMessageType, "the relay does not accept this message type"))
+        case .auth:
+            break  // y-protocols' auth message means nothing from a client (docs/protocol.md): ignored
         }
     }
 
@@ -89,9 +89,9 @@ final class Connection {
         case .list:
             send(.listReply(projects: await provisioner.listing(registry: registry)))
         case .unknown(let type, _):
-            send(.error(.unknownMessageType, "unknown control message type \"\(type)\""))
+            send(.error(.unknownControlType, "unknown control message type \"\(type)\""))
         default:
-            send(.error(.malformedControl, "\"\(control.type)\" is sent by the relay, not to it"))
+            send(.error(.unexpectedMessage, "\"\(control.type)\" is sent by the relay, not to it"))
         }
     }
 
