@@ -57,6 +57,9 @@ actor Room {
         self.services = services
         self.onUnloaded = onUnloaded
         self.awareness = Awareness(clientID: 0, now: services.now())
+        // The relay is no one: it must not appear as a present client (a `{}` state for client 0)
+        // in every joiner's awareness (DESIGN.md behaviour 8).
+        _ = awareness.setLocalState(nil, now: services.now())
     }
 
     var sessionCount: Int { sessions.count }
@@ -272,6 +275,14 @@ actor Room {
         let decoded: AwarenessUpdate
         do { decoded = try AwarenessUpdate(decoding: update) } catch {
             return .error(.malformedFrame, "invalid awareness update: \(error)")
+        }
+        // A connection speaks for its own clients only: it may not change or remove someone else's
+        // presence.
+        let others = awarenessClients.filter { $0.key != session.id }.values.reduce(into: Set<ClientID>()) {
+            $0.formUnion($1)
+        }
+        if let taken = decoded.entries.first(where: { others.contains($0.clientID) || $0.clientID == awareness.clientID }) {
+            return .error(.unexpectedMessage, "awareness client \(taken.clientID) is not this connection's to announce")
         }
         awarenessClients[session.id, default: []].formUnion(decoded.entries.map(\.clientID))
         let changes = awareness.apply(decoded, origin: nil, now: services.now())
