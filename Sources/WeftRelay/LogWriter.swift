@@ -8,13 +8,15 @@ import WeftStore
 /// after that, never before.
 actor LogWriter {
     private let store: WeftStore
+    private let metrics: RelayMetrics
     private var waiting: [(docID: String, update: [UInt8], continuation: CheckedContinuation<Int64, any Error>)] = []
     private var isWriting = false
     private(set) var committedBatches = 0
     private(set) var committedUpdates = 0
 
-    init(store: WeftStore) {
+    init(store: WeftStore, metrics: RelayMetrics) {
         self.store = store
+        self.metrics = metrics
     }
 
     /// Appends one update to a document's log; returns its sequence number once committed.
@@ -44,6 +46,8 @@ actor LogWriter {
             case .success(let sequences):
                 committedBatches += 1
                 committedUpdates += batch.count
+                metrics.commitBatches.increment()
+                metrics.updatesCommitted.increment(by: Int64(batch.count))
                 for (entry, sequence) in zip(batch, sequences) { entry.continuation.resume(returning: sequence) }
             case .failure(let error):
                 for entry in batch { entry.continuation.resume(throwing: error) }

@@ -38,6 +38,7 @@ struct Provisioner: Sendable {
     func deploy(project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, registry: RoomRegistry) async
         -> ControlMessage
     {
+        services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?)
         do {
             resolved = try resolve(project: project, state: state, allowStale: allowStale)

@@ -20,6 +20,8 @@ public struct RelayConfiguration: Sendable {
     public var sendQueueLimit = 4096
     /// Compact a document's log into a snapshot once the log holds this many bytes.
     public var compactAfterLogBytes = 1024 * 1024
+    /// Serve Prometheus metrics on 127.0.0.1 at this port; nil serves none.
+    public var metricsPort: Int?
 
     public init(socketPath: String, databasePath: String) {
         self.socketPath = socketPath

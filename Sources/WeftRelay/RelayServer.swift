@@ -20,6 +20,7 @@ public final class RelayServer: Service, Sendable {
     private let connections = ConnectionTable()
     private let group: MultiThreadedEventLoopGroup
     private let boundSocket = BoundSocket()
+    private let metricsSocket = BoundSocket()
 
     /// Opens the store and prepares the relay; call `run()` (or hand it to a ServiceGroup) to serve.
     public init(configuration: RelayConfiguration, logger: Logger) throws {
@@ -46,6 +47,18 @@ public final class RelayServer: Service, Sendable {
             "relay listening", metadata: ["socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
+                if let port = configuration.metricsPort {
+                    let metricsServer = MetricsServer(port: port, socket: metricsSocket) { [weak self] in
+                        await self?.renderMetrics() ?? []
+                    }
+                    let group = self.group
+                    let logger = services.logger
+                    tasks.addTask {
+                        do { try await metricsServer.run(group: group) } catch {
+                            logger.error("metrics server stopped", metadata: ["port": "\(port)", "error": "\(error)"])
+                        }
+                    }
+                }
                 try await server.executeThenClose { inbound in
                     for try await (channel, peer) in inbound {
                         tasks.addTask { await self.serve(channel, peer: peer) }
@@ -77,7 +90,18 @@ public final class RelayServer: Service, Sendable {
     private func beginShutdown() async {
         services.logger.notice("shutting down: no new connections; closing clients")
         await boundSocket.close()
+        await metricsSocket.close()
         await connections.closeAll(reason: .error(.shuttingDown, "the relay is shutting down; reconnect later"))
+    }
+
+    /// The metrics in Prometheus's text format, gauges read now.
+    func renderMetrics() async -> [UInt8] {
+        let metrics = services.metrics
+        metrics.openConnections.set(Int64(await connections.count))
+        metrics.loadedRooms.set(Int64(await registry.loadedRooms.count))
+        metrics.logQueueDepth.set(Int64(await services.logWriter.queueDepth))
+        metrics.storeBytes.set((try? services.store.storeSize()) ?? 0)
+        return metrics.registry.emitToBuffer()
     }
 
     /// The relay's status, as `weft relay status` shows it.
@@ -112,6 +136,7 @@ public final class RelayServer: Service, Sendable {
             id: id, services: services, registry: registry, provisioner: provisioner,
             statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound, peer: peer)
         await connections.add(id, outbound: outbound, channel: rawChannel)
+        services.metrics.connectionsAccepted.increment()
         do {
             try await channel.executeThenClose { inbound, writer in
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -143,6 +168,7 @@ public final class RelayServer: Service, Sendable {
                     do {
                         guard let next = try decoder.nextFrame() else { break }
                         payload = next
+                        services.metrics.framesReceived.increment()
                     } catch {
                         // The stream cannot be resynchronised after a bad frame header: say why, close.
                         connection.send(.error(error.code, error.description))

@@ -6,13 +6,14 @@ import WeftStore
 final class RelayServices: Sendable {
     let store: WeftStore
     let logWriter: LogWriter
+    let metrics = RelayMetrics()
     let configuration: RelayConfiguration
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
     init(store: WeftStore, configuration: RelayConfiguration, logger: Logger) {
         self.store = store
-        self.logWriter = LogWriter(store: store)
+        self.logWriter = LogWriter(store: store, metrics: metrics)
         self.configuration = configuration
         self.logger = logger
         self.startedAt = .now

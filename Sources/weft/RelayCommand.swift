@@ -48,6 +48,9 @@ struct Relay: AsyncParsableCommand {
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel: Logger.Level = .warning
 
+        @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
+        var metricsPort: Int?
+
         func run() async throws {
             var configuration = RelayConfiguration(
                 socketPath: socket ?? DefaultPaths.socket, databasePath: db ?? DefaultPaths.database)
@@ -55,6 +58,7 @@ struct Relay: AsyncParsableCommand {
             configuration.unloadAfter = .milliseconds(Int64(unloadAfter * 1000))
             configuration.externalUpdatePolicy = externalUpdate
             configuration.sharedGroup = group
+            configuration.metricsPort = metricsPort
             if RelayConnection.isRelayListening(at: configuration.socketPath) {
                 FileHandleOutput.standardError("weft relay: a relay is already listening on \(configuration.socketPath)\n")
                 throw ExitCode(1)
