@@ -139,5 +139,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
+        // The editor as a value: state-machine scenarios, layout and golden screens (issue #6).
+        .testTarget(
+            name: "WeftTUITests", dependencies: ["WeftTUI", "WorkflowModel", "WeftTestSupport"],
+            exclude: ["__Goldens__"], swiftSettings: strictSettings),
+        // The built `weft edit` in tmux against a real relay (issue #6).
+        .testTarget(
+            name: "EditorEndToEndTests", dependencies: ["WeftTestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -26,6 +26,7 @@ enum Layering {
         "WeftStore": .only(["WorkflowModel", "YCRDT", "GRDB"]),
         "WeftRelay": .only([
             "WeftStore", "WeftProtocol", "WorkflowModel", "YCRDT", "GRDB", "Logging", "ServiceLifecycle",
+            "Prometheus",  // metrics on a loopback port (issue #5)
             nioModules,
         ]),
         "WeftClient": .only(["WeftProtocol", "WorkflowModel", "YCRDT"]),
