@@ -43,7 +43,9 @@ public final class RelayConnection {
     public init(path: String, maximumFrameBytes: Int = Frame.defaultMaximumPayloadSize) throws {
         self.path = path
         self.decoder = FrameDecoder(maximumPayloadSize: maximumFrameBytes)
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a relay this process starts must not inherit (and so keep open) a connection.
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(AF_UNIX, type, 0)
         guard descriptor >= 0 else { throw RelayConnectionError.io("socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -153,10 +155,15 @@ public final class RelayConnection {
         var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
         let wait: Int32
         if let deadline {
+            // A deadline that has passed still reads what is already waiting (a poll of zero), so
+            // `poll(timeout: .zero)` sees data the relay sent, not only frames buffered before.
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw RelayConnectionError.timedOut }
-            let (seconds, attoseconds) = remaining.components
-            wait = Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
+            if remaining > .zero {
+                let (seconds, attoseconds) = remaining.components
+                wait = Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
+            } else {
+                wait = 0
+            }
         } else {
             wait = -1
         }
