@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // Layer 3: the client side of a connection: replica, base workflow, marker.
         .target(
-            name: "WeftClient", dependencies: ["WeftProtocol", "WorkflowModel"],
+            name: "WeftClient", dependencies: ["WeftProtocol", "WorkflowModel", "YCRDT"],
             swiftSettings: strictSettings),
         // Layer 4: the editor as a value: events in, effects out, rendered into a cell grid.
         .target(
@@ -130,6 +130,11 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
+            swiftSettings: strictSettings),
+        // EditorSession and RelayLauncher against the real `weft relay` process (issue #6).
+        .testTarget(
+            name: "WeftClientTests",
+            dependencies: ["WeftClient", "WeftProtocol", "WorkflowModel", "YCRDT", "WeftTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WeftStoreTests",
