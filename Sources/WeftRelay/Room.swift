@@ -126,11 +126,20 @@ actor Room {
     }
 
     /// Commits the updates the relay's own transactions produced, then forwards them to every client.
+    ///
+    /// An update whose commit fails (disk full) stays queued, ahead of any later one, and is retried
+    /// by the next commit: the live document already holds it, so dropping it would leave every
+    /// client without a change later relay updates build on.
     private func commitRelayUpdates() async throws {
-        let updates = relayUpdates.updates
-        relayUpdates.updates.removeAll()
-        for update in updates {
-            let sequence = try await services.logWriter.append(docID: workflowID, update: update)
+        while !relayUpdates.updates.isEmpty {
+            let update = relayUpdates.updates.removeFirst()
+            let sequence: Int64
+            do {
+                sequence = try await services.logWriter.append(docID: workflowID, update: update)
+            } catch {
+                relayUpdates.updates.insert(update, at: 0)
+                throw error
+            }
             noteLogged(sequence: sequence, bytes: update.count)
             broadcast(.sync(.update(update)), except: nil)
         }
@@ -260,6 +269,8 @@ actor Room {
             return .error(.updateRejected, "the update could not be applied: \(error)")
         }
         broadcast(.sync(.update(update)), except: session.id)
+        // The store works again: a change of the relay's own that failed to commit goes out now.
+        if !relayUpdates.updates.isEmpty { try? await commitRelayUpdates() }
         if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes { await compact() }
         return nil
     }
