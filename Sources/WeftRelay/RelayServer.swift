@@ -189,7 +189,8 @@ public final class RelayServer: Service, Sendable {
 
     // MARK: The socket file
 
-    /// Makes the socket's directory (0700 unless shared) if needed.
+    /// Makes the socket's directory (0700 unless shared) if needed; refuses one someone else could
+    /// tamper with.
     static func prepareSocketDirectory(for path: String, shared: Bool) throws {
         let directory = (path as NSString).deletingLastPathComponent
         guard !directory.isEmpty else { return }
@@ -198,6 +199,30 @@ public final class RelayServer: Service, Sendable {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: shared ? 0o750 : 0o700])
+        }
+        try checkSocketDirectory(directory)
+    }
+
+    /// The socket's directory must be ours (or root's) and writable by no one else unless sticky.
+    /// Otherwise another user could have made it first in a shared `/tmp` (the default path when
+    /// `XDG_RUNTIME_DIR` is unset) and could swap the socket for their own, so that every client's
+    /// edits go to them.
+    static func checkSocketDirectory(_ directory: String) throws {
+        var info = stat()
+        guard stat(directory, &info) == 0 else {
+            throw RelayStartError.unsafeSocketDirectory(directory, String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw RelayStartError.unsafeSocketDirectory(directory, "it is not a directory")
+        }
+        guard info.st_uid == getuid() || info.st_uid == 0 else {
+            throw RelayStartError.unsafeSocketDirectory(directory, "it belongs to user \(info.st_uid), not to you")
+        }
+        let writableByOthers = info.st_mode & (S_IWGRP | S_IWOTH) != 0
+        let sticky = info.st_mode & S_ISVTX != 0
+        guard !writableByOthers || sticky else {
+            throw RelayStartError.unsafeSocketDirectory(
+                directory, "others may write to it (mode \(String(info.st_mode & 0o7777, radix: 8))); chmod go-w it")
         }
     }
 
@@ -220,9 +245,12 @@ public enum RelayStartError: Error, CustomStringConvertible {
     case unknownGroup(String)
     case socketPermissions(String, String)
     case alreadyRunning(String)
+    case unsafeSocketDirectory(String, String)
 
     public var description: String {
         switch self {
+        case .unsafeSocketDirectory(let directory, let reason):
+            "will not listen in \(directory): \(reason)"
         case .unknownGroup(let group): "no group named \(group)"
         case .socketPermissions(let path, let reason): "could not set the permissions of \(path): \(reason)"
         case .alreadyRunning(let path): "a relay is already listening on \(path)"
