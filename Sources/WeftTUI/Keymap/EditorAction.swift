@@ -1,0 +1,12 @@
+/// What a key does in the graph: the vocabulary of the key table.
+public enum EditorAction: Hashable, Sendable, CaseIterable {
+    case moveUp, moveDown, moveLeft, moveRight
+    case nextEntity, previousEntity, firstNode, lastNode
+    case scrollGraphUp, scrollGraphDown, scrollGraphLeft, scrollGraphRight
+    case scrollDetailsUp, scrollDetailsDown
+    case toggleDetails
+    case save, quit
+    case openHelp, openCommandLine, openSearch, searchNext, searchPrevious
+    case dismiss
+    case redraw
+}

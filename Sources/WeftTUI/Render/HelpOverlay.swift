@@ -1,0 +1,28 @@
+/// The `?` overlay: the key table, grouped, generated from the same ``Keymap`` dispatch uses.
+public enum HelpOverlay {
+    /// The overlay's lines.
+    public static func lines(_ keymap: Keymap) -> [StyledLine] {
+        var groups: [String] = []
+        for binding in keymap.bindings where !groups.contains(binding.group) { groups.append(binding.group) }
+        let keyWidth = keymap.bindings.map { keysText($0.keys).count }.max() ?? 10
+        var lines: [StyledLine] = []
+        for group in groups {
+            if !lines.isEmpty { lines.append(.empty) }
+            lines.append(StyledLine(group, .title))
+            for binding in keymap.bindings where binding.group == group {
+                let keys = keysText(binding.keys)
+                lines.append(
+                    StyledLine([
+                        .init("  " + keys + String(repeating: " ", count: keyWidth - keys.count + 2), .helpKey),
+                        .init(binding.help),
+                    ]))
+            }
+        }
+        lines.append(.empty)
+        lines.append(StyledLine("In the search (/): type to jump, Enter keeps, Esc goes back.", .muted))
+        lines.append(StyledLine("The mouse is left to the terminal: select text to copy as usual.", .muted))
+        return lines
+    }
+
+    static func keysText(_ keys: [Key]) -> String { keys.map(\.description).joined(separator: " ") }
+}

@@ -1,0 +1,44 @@
+extension EditorState {
+    /// Advances the editor by one event and returns what the world should do about it, in order.
+    ///
+    /// Pure: no I/O, no clock. Cheap for every event but a change of the workflow, which lays the graph
+    /// out again (seeded from the current layout, so it does not reshuffle).
+    public mutating func apply(_ event: EditorEvent) -> [EditorEffect] {
+        switch event {
+        case .key(let key):
+            return handleKey(key)
+        case .resize(let width, let height):
+            resize(Size(width: width, height: height))
+            return []
+        case .tick(let time):
+            advanceClock(to: time)
+            return []
+        case .remoteChange(let change):
+            return applyRemoteChange(change)
+        case .workflowSaved(let version):
+            return applyWorkflowSaved(version)
+        case .saved(let version, let dirty):
+            setLockVersion(version)
+            setDirty(dirty)
+            toast(.info, "Saved version \(version).")
+            if quitsAfterSave {
+                setQuitsAfterSave(false)
+                return [.quit]
+            }
+            return []
+        case .saveFailed(let reason, let message):
+            setQuitsAfterSave(false)
+            toast(.error, "Not saved (\(reason)): \(message)")
+            return []
+        case .presence(let list):
+            applyPresence(list)
+            return []
+        case .connection(let status):
+            applyConnection(status)
+            return []
+        case .error(let message):
+            toast(.error, message)
+            return []
+        }
+    }
+}

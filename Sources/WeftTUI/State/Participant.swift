@@ -1,0 +1,36 @@
+/// Someone else on the workflow, as the editor shows them: initials (never colour alone), a
+/// presence colour and what they have selected.
+public struct Participant: Hashable, Sendable, Identifiable {
+    /// Their connection's awareness id (one person in two terminals is two participants).
+    public var id: String
+    public var name: String
+    /// Which of the theme's presence colours is theirs (cycled when the theme has fewer).
+    public var colourIndex: Int
+    /// The node or edge they have selected.
+    public var selectedID: String?
+
+    public init(id: String, name: String, colourIndex: Int = 0, selectedID: String? = nil) {
+        self.id = id
+        self.name = name
+        self.colourIndex = colourIndex
+        self.selectedID = selectedID
+    }
+
+    /// Up to two initials, upper-cased: "Ann Lee" → "AL", "bob" → "B".
+    public var initials: String { Self.initials(of: name) }
+
+    public static func initials(of name: String) -> String {
+        let words = name.split { $0.isWhitespace || $0 == "-" || $0 == "." || $0 == "_" || $0 == "@" }
+        let letters = words.prefix(2).compactMap(\.first)
+        return letters.isEmpty ? "?" : String(letters).uppercased()
+    }
+}
+
+/// Where the connection to the relay stands, as the status bar says it.
+public enum ConnectionStatus: Hashable, Sendable {
+    case connected
+    case connecting
+    /// Dropped; attempt `attempt` comes in `nextIn`.
+    case reconnecting(attempt: Int, nextIn: Duration)
+    case disconnected
+}
