@@ -131,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["WeftTestSupport"], exclude: ["__Goldens__"],
             swiftSettings: strictSettings),
+        // The real `weft relay` process driven over its socket by Swift clients and pycrdt (issue #5).
+        .testTarget(
+            name: "RelayTests",
+            dependencies: ["WeftClient", "WeftProtocol", "WorkflowModel", "YCRDT", "WeftStore", "WeftTestSupport"],
+            swiftSettings: strictSettings),
         // EditorSession and RelayLauncher against the real `weft relay` process (issue #6).
         .testTarget(
             name: "WeftClientTests",
