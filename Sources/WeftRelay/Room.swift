@@ -69,6 +69,10 @@ actor Room {
     // MARK: Loading
 
     /// Loads the document once; concurrent callers share the load.
+    ///
+    /// A load that failed (the store could not be read, or the healed document could not be
+    /// committed: a full disk) is forgotten, so the next join or deploy tries again instead of
+    /// getting the same error until the relay restarts.
     func ensureLoaded() async throws {
         if let loadTask {
             try await loadTask.value
@@ -76,11 +80,20 @@ actor Room {
         }
         let task = Task { try await self.load() }
         loadTask = task
-        try await task.value
+        do {
+            try await task.value
+        } catch {
+            if state == .loading, loadTask == task { loadTask = nil }
+            throw error
+        }
     }
 
     private func load() async throws {
         let stored = try services.store.loadDocument(workflowID)
+        // Start clean: a failed earlier attempt's document, and any heal it could not commit, go.
+        relayUpdates.updates.removeAll()
+        lastSequence = 0
+        logBytesSinceSnapshot = 0
         let fresh = Doc()
         doc = fresh
         let collector = relayUpdates
