@@ -3,13 +3,6 @@ import ArgumentParser
 // Commands whose issues have not landed. Each names its purpose in `weft --help` and refuses
 // plainly when run, so nobody mistakes a placeholder for a working command.
 
-struct Edit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Open a workflow in the terminal editor, live with everyone else on it.")
-    @Argument(help: "The workflow to open (id or name).") var workflow: String?
-    func run() throws { try refuseUnbuilt("edit", issue: 6) }
-}
-
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a project in the OpenFn format that `weft deploy` reads.")

@@ -1,0 +1,76 @@
+import WeftClient
+import WorkflowModel
+
+/// Runs an ``EditorState`` against a live ``EditorSession``: session reports become events, and the
+/// effects that concern the session (save, select) are carried out on it. The terminal's part —
+/// drawing, keys, redraw and quit — stays with the owner (the curses loop, or the headless demo).
+///
+/// **Threading.** Like the session: one owner, one thread, nothing happens between calls.
+public final class EditorDriver {
+    public let session: EditorSession
+    public private(set) var state: EditorState
+    /// Set once a ``EditorEffect/quit`` came out.
+    public private(set) var wantsQuit = false
+    /// Set when a ``EditorEffect/redraw`` came out; the owner clears it after repainting.
+    public var wantsRedraw = false
+    /// Every message the editor showed, in order, with the clock's reading: the headless demo's
+    /// transcript.
+    public private(set) var messages: [(time: Duration, text: String)] = []
+    private let clock: () -> Duration
+
+    /// A driver for `session`, which must have joined its workflow.
+    ///
+    /// - Parameters:
+    ///   - clock: the same kind of clock the session uses (a `Duration` since a fixed epoch).
+    public init(session: EditorSession, size: Size, clock: @escaping () -> Duration, settings: EditorSettings = EditorSettings()) {
+        self.session = session
+        self.clock = clock
+        state = EditorState(
+            workflow: session.workflow, lockVersion: session.lockVersion, isDirty: session.isDirty,
+            userName: session.userName, size: size,
+            connection: session.isSynced ? .connected : .connecting, now: clock(), settings: settings)
+        session.select(nodeID: state.selectedID)
+        apply([.presence(session.collaborators.map(SessionEvents.participant))])
+    }
+
+    /// Reads what the session has (waiting up to `timeout`) and applies it.
+    public func pumpSession(timeout: Duration = .zero) {
+        let reports = session.pump(timeout: timeout)
+        apply(reports.flatMap { SessionEvents.events(for: $0, session: session) })
+    }
+
+    /// Applies `events` after a tick of the clock, carrying out the session's effects.
+    public func apply(_ events: [EditorEvent]) {
+        var queue: [EditorEvent] = [.tick(clock())] + events
+        var index = 0
+        while index < queue.count {
+            let before = state.toasts.toasts.map(\.id)
+            for effect in state.apply(queue[index]) {
+                switch effect {
+                case .save:
+                    do { try session.save() } catch {
+                        queue.append(.saveFailed(reason: "not sent", message: "\(error)"))
+                    }
+                case .select(let id):
+                    session.select(nodeID: id)
+                case .redraw:
+                    wantsRedraw = true
+                case .quit:
+                    wantsQuit = true
+                }
+            }
+            for toast in state.toasts.toasts where !before.contains(toast.id) {
+                messages.append((state.now, toast.text))
+            }
+            index += 1
+        }
+    }
+
+    /// How long the owner may wait for input before something is due: a message or badge expiring, or
+    /// the session's next timer (presence renewal, a reconnect attempt).
+    public var timeUntilNextWakeUp: Duration? {
+        let now = clock()
+        let deadlines = [state.nextDeadline.map { max(.zero, $0 - now) }, session.timeUntilNextTimer]
+        return deadlines.compactMap { $0 }.min()
+    }
+}
