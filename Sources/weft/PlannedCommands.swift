@@ -22,9 +22,3 @@ struct History: ParsableCommand {
     @Argument(help: "The workflow.") var workflow: String?
     func run() throws { try refuseUnbuilt("history", issue: 8) }
 }
-
-struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Start a relay and an editor on a sample workflow and watch a deploy arrive.")
-    func run() throws { try refuseUnbuilt("demo", issue: 6) }
-}

@@ -28,9 +28,9 @@ public final class EditorDriver {
         state = EditorState(
             workflow: session.workflow, lockVersion: session.lockVersion, isDirty: session.isDirty,
             userName: session.userName, size: size,
-            connection: session.isSynced ? .connected : .connecting, now: clock(), settings: settings)
+            connection: session.isSynced ? .connected : .connecting,
+            participants: session.collaborators.map(SessionEvents.participant), now: clock(), settings: settings)
         session.select(nodeID: state.selectedID)
-        apply([.presence(session.collaborators.map(SessionEvents.participant))])
     }
 
     /// Reads what the session has (waiting up to `timeout`) and applies it.

@@ -21,6 +21,8 @@ public enum EditorEvent: Hashable, Sendable {
     case connection(ConnectionStatus)
     /// Something went wrong that the person should read about; the editor goes on.
     case error(String)
+    /// A word from the program around the editor (the demo's narration); `sticky` ones stay until Esc.
+    case notice(String, sticky: Bool)
 
     /// Someone else's edits, as the document reads after them.
     public struct RemoteChange: Hashable, Sendable {

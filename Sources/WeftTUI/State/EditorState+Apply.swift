@@ -39,6 +39,9 @@ extension EditorState {
         case .error(let message):
             toast(.error, message)
             return []
+        case .notice(let message, let sticky):
+            toast(.info, message, sticky: sticky)
+            return []
         }
     }
 }

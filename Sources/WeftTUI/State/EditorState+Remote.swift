@@ -81,7 +81,7 @@ extension EditorState {
     mutating func applyPresence(_ list: [Participant]) {
         let before = Set(participants.map(\.id))
         let after = Set(list.map(\.id))
-        for person in list where !before.contains(person.id) && !participants.isEmpty {
+        for person in list where !before.contains(person.id) {
             toast(.info, "\(person.name) joined.")
         }
         for person in participants where !after.contains(person.id) {

@@ -57,12 +57,14 @@ public struct EditorState: Hashable, Sendable {
     public let keymap: Keymap
     public let settings: EditorSettings
 
-    /// An editor open on `workflow`, based on version `lockVersion`, on a terminal of `size`.
+    /// An editor open on `workflow`, based on version `lockVersion`, on a terminal of `size`, with
+    /// `participants` already there (their arrival is not announced; later ones are).
     ///
     /// The first node in reading order (a trigger, usually) starts selected.
     public init(
         workflow: Workflow, lockVersion: Int? = nil, isDirty: Bool = false, userName: String, size: Size,
-        connection: ConnectionStatus = .connected, now: Duration = .zero, keymap: Keymap = .standard,
+        connection: ConnectionStatus = .connected, participants: [Participant] = [], now: Duration = .zero,
+        keymap: Keymap = .standard,
         settings: EditorSettings = EditorSettings()
     ) {
         self.workflow = workflow
@@ -71,6 +73,7 @@ public struct EditorState: Hashable, Sendable {
         self.userName = userName
         self.size = size
         self.connection = connection
+        self.participants = participants
         self.now = now
         self.keymap = keymap
         self.settings = settings

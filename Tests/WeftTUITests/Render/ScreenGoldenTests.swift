@@ -23,13 +23,13 @@ import WorkflowModel
     }
 
     static func collaborating() throws -> EditorState {
-        var state = try Editors.canonical()
-        state.press(.down)
-        state.send(
-            .presence([
+        var state = EditorState(
+            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 80, height: 24),
+            participants: [
                 Participant(id: "7", name: "Bob Stone", colourIndex: 1, selectedID: "on-fail"),
                 Participant(id: "9", name: "carol", colourIndex: 2, selectedID: "webhook-job"),
-            ]))
+            ])
+        state.press(.down)
         return state
     }
 

@@ -127,7 +127,9 @@ import WorkflowModel
     }
 
     @Test func peopleArrivingAndLeavingAreAnnounced() throws {
-        var state = try Editors.canonical()
+        var state = EditorState(
+            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 80, height: 24),
+            participants: [Participant(id: "1", name: "bob")])
         state.send(.presence([Participant(id: "1", name: "bob")]))
         #expect(state.toasts.current == nil)  // who was already here is not news
 
