@@ -4,7 +4,7 @@ import WeftProtocol
 import YCRDT
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// What the load generator needs to know of one incoming message.
@@ -178,7 +178,8 @@ final class BenchClient: @unchecked Sendable {
             case .control(.ack(let count)):
                 acked = count
             case .sync(.step1(let stateVector)):
-                try connection.send(.sync(.step2(update: try doc.encodeStateAsUpdate(sinceEncoded: stateVector))))
+                try connection.send(
+                    .sync(.step2(update: try doc.encodeStateAsUpdate(sinceEncoded: stateVector))))
                 updatesSent += 1
             case .sync(.step2(let update)), .sync(.update(let update)):
                 try doc.applyUpdate(update, origin: "relay")
@@ -195,7 +196,8 @@ final class BenchClient: @unchecked Sendable {
             return nil
         }
         if let jobIndex {
-            guard case .map(let job)? = doc.array("jobs")[jobIndex], case .text(let text)? = job["body"] else {
+            guard case .map(let job)? = doc.array("jobs")[jobIndex], case .text(let text)? = job["body"]
+            else {
                 throw BenchError.refused("workflow \(workflow) has no job \(jobIndex) with a text body")
             }
             body = text
@@ -264,7 +266,8 @@ enum BenchError: Error, CustomStringConvertible {
 /// Waits until one of `descriptors` is readable or `nanoseconds` passed (rounded up to a millisecond,
 /// poll's resolution; a reader wakes as soon as data arrives whatever the timeout).
 func waitReadable(_ descriptors: inout [pollfd], nanoseconds: UInt64) -> Int {
-    let milliseconds = nanoseconds == 0 ? 0 : Int32(min(UInt64(Int32.max), (nanoseconds + 999_999) / 1_000_000))
+    let milliseconds =
+        nanoseconds == 0 ? 0 : Int32(min(UInt64(Int32.max), (nanoseconds + 999_999) / 1_000_000))
     for index in descriptors.indices { descriptors[index].revents = 0 }
     while true {
         let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)

@@ -4,7 +4,7 @@ import WeftProtocol
 import YCRDT
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Deploy → every editor has `workflow_saved`: a deployer alternates two versions of a project file
@@ -48,7 +48,8 @@ enum Deploys {
         onThreads(listeners.count + 1, name: "deploy") { index in
             if index == listeners.count {
                 deploy(
-                    socket: socket, workflowID: workflowID, versions: versions, state: state, count: total, pause: pause,
+                    socket: socket, workflowID: workflowID, versions: versions, state: state, count: total,
+                    pause: pause,
                     into: deployer)
                 deployer.finish()
                 return
@@ -90,7 +91,9 @@ enum Deploys {
                 }
                 slowest = max(slowest, notice.at > round.sent ? notice.at - round.sent : 0)
             }
-            if !complete { result.problems.append("a listener missed workflow_saved for version \(round.lockVersion)") }
+            if !complete {
+                result.problems.append("a listener missed workflow_saved for version \(round.lockVersion)")
+            }
             result.allNotified.record(nanoseconds: slowest)
             result.answered.record(nanoseconds: round.answered - round.sent)
             result.rounds += 1
@@ -122,7 +125,8 @@ enum Deploys {
                 }
                 let answered = monotonicNanoseconds()
                 guard case .deployed(_, let workflows, let nextState) = reply else {
-                    record.problems.append("deploy \(round) refused: \(WireMessage.control(reply).description) \(reply)")
+                    record.problems.append(
+                        "deploy \(round) refused: \(WireMessage.control(reply).description) \(reply)")
                     return
                 }
                 if let nextState { state = nextState }

@@ -2,7 +2,7 @@ import Foundation
 import YCRDT
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A fan-out run: every client types one character at a time on a fixed schedule (the total rate
@@ -44,7 +44,8 @@ struct FanoutPlan: Sendable {
         let total = expected.reduce(0, +)
         expectedReceives = expected.map { total - $0 }
         capacity = expected.max() ?? 0
-        senderIndex = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ($0.element.clientID, $0.offset) })
+        senderIndex = Dictionary(
+            uniqueKeysWithValues: clients.enumerated().map { ($0.element.clientID, $0.offset) })
         clockBase = clients.map { UInt64($0.typed) }
     }
 
@@ -105,7 +106,9 @@ enum Fanout {
         let threads = min(workers, clients.count)
         onThreads(threads, name: "fanout") { worker in
             let mine = Array(stride(from: worker, to: clients.count, by: threads))
-            work(plan: plan, clients: mine.map { clients[$0] }, indices: mine, records: mine.map { records[$0] })
+            work(
+                plan: plan, clients: mine.map { clients[$0] }, indices: mine,
+                records: mine.map { records[$0] })
         }
         let wall = Double(monotonicNanoseconds() - began) / 1e9
         var result = analyze(plan: plan, records: records, rate: rate)
@@ -114,7 +117,9 @@ enum Fanout {
         return result
     }
 
-    private static func work(plan: FanoutPlan, clients: [BenchClient], indices: [Int], records: [FanoutRecord]) {
+    private static func work(
+        plan: FanoutPlan, clients: [BenchClient], indices: [Int], records: [FanoutRecord]
+    ) {
         var descriptors = clients.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
         var stopped = [Bool](repeating: false, count: clients.count)
         while true {
@@ -157,7 +162,9 @@ enum Fanout {
                 let open = client.pump { incoming in
                     switch incoming {
                     case .update(let sender, let clock):
-                        guard let index = plan.senderIndex[sender], clock >= plan.clockBase[index] else { return }
+                        guard let index = plan.senderIndex[sender], clock >= plan.clockBase[index] else {
+                            return
+                        }
                         let update = Int(clock - plan.clockBase[index])
                         guard update < plan.capacity else { return }
                         let cell = index * plan.capacity + update
@@ -204,7 +211,8 @@ enum Fanout {
                     slowest = max(slowest, latency)
                 }
                 // A missing delivery counts as at least the whole wait.
-                result.allOthers.record(nanoseconds: complete ? slowest : max(slowest, plan.drainEnd - sentAt))
+                result.allOthers.record(
+                    nanoseconds: complete ? slowest : max(slowest, plan.drainEnd - sentAt))
             }
         }
         result.achievedRate = Double(result.measuredUpdates) / (Double(lastSend - plan.measureFrom) / 1e9)
@@ -216,6 +224,7 @@ enum Fanout {
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec)
         + Double(usage.ru_stime.tv_usec) / 1e6
 }

@@ -2,7 +2,7 @@ import Foundation
 import WeftClient
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The release `weft` binary and the relay processes it runs.
@@ -13,7 +13,9 @@ struct WeftBinary {
     static func locate(_ explicit: String?) -> WeftBinary {
         let path = explicit ?? PackageRoot.locate().appendingPathComponent(".build/release/weft").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            fail("no weft binary at \(path); build it first: swift build -c release --product weft (or pass --weft PATH)")
+            fail(
+                "no weft binary at \(path); build it first: swift build -c release --product weft (or pass --weft PATH)"
+            )
         }
         return WeftBinary(path: path)
     }
@@ -28,7 +30,9 @@ struct WeftBinary {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        do { try process.run() } catch { fail("could not run weft \(arguments.joined(separator: " ")): \(error)") }
+        do { try process.run() } catch {
+            fail("could not run weft \(arguments.joined(separator: " ")): \(error)")
+        }
         let text = output.fileHandleForReading.readDataToEndOfFile()
         let problems = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -54,10 +58,12 @@ final class RelayProcess {
         self.database = database
         process.executableURL = URL(fileURLWithPath: binary.path)
         process.arguments = [
-            "relay", "--socket", socket, "--db", database, "--unload-after", "\(unloadAfter)", "--log-level", "warning",
+            "relay", "--socket", socket, "--db", database, "--unload-after", "\(unloadAfter)", "--log-level",
+            "warning",
         ]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.standardError  // warnings (a slow consumer, …) show up in the progress
+        // Its warnings (a slow consumer, …) show up among the progress lines.
+        process.standardError = FileHandle.standardError
     }
 
     /// Starts the relay and waits until its socket accepts connections.
@@ -66,7 +72,9 @@ final class RelayProcess {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if RelayConnection.isRelayListening(at: socket) { return }
-            guard process.isRunning else { fail("the relay exited at start (status \(process.terminationStatus))") }
+            guard process.isRunning else {
+                fail("the relay exited at start (status \(process.terminationStatus))")
+            }
             sleep(milliseconds: 10)
         }
         fail("the relay did not listen on \(socket) within 20 s")

@@ -11,14 +11,17 @@ struct Options {
     var databaseDirectory: String?
     var clients = 50
     var documents = 200
+    var writers = 10
     var duration = 10.0
     var workers = 50
     var keep = false
     var only: Set<Scenario> = Set(Scenario.allCases)
-    var saturationSteps: [Double] = [1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 50_000]
+    var saturationSteps: [Double] = [
+        1_000, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 50_000,
+    ]
 
     static let help = """
-        USAGE: RelayBenchmarks [--weft PATH] [--dir DIR] [--db-dir DIR] [--workers N] [--duration S]
+        USAGE: RelayBenchmarks [--weft PATH] [--dir DIR] [--db-dir DIR] [--workers N] [--duration S] [--writers N]
                                [--only fanout,saturation,writers,deploys,memory] [--steps R,R,…] [--keep]
 
         Starts the release `weft relay` (build it first: swift build -c release --product weft) on a
@@ -31,8 +34,9 @@ struct Options {
           --db-dir DIR    put the database here instead (e.g. /dev/shm to take the disk's fsync out)
           --workers N     client threads; clients are dealt round-robin (default 50: one per client)
           --duration S    seconds of the 500/s fan-out measurement (default 10)
+          --writers N     writers of the durable-ack measurement (default 10)
           --only LIST     run only these measurements (comma-separated)
-          --steps LIST    the saturation rates to try, in order (default 1000,2000,5000,10000,15000,20000,30000,50000)
+          --steps LIST    the saturation rates to try, in order (default 1000,2000,3000,4000,5000,7500,10000,…,50000)
           --keep          keep the scratch directory
         """
 
@@ -51,13 +55,16 @@ struct Options {
             case "--workers": workers = max(1, Int(value()) ?? 50)
             case "--duration": duration = max(1, Double(value()) ?? 10)
             case "--keep": keep = true
+            case "--writers": writers = max(1, Int(value()) ?? 10)
             case "--steps":
                 saturationSteps = value().split(separator: ",").compactMap { Double($0) }
                 if saturationSteps.isEmpty { fail("--steps needs rates, e.g. 1000,2000,5000") }
             case "--only":
                 only = Set(
                     value().split(separator: ",").map { name in
-                        guard let scenario = Scenario(rawValue: String(name)) else { fail("unknown measurement \(name)") }
+                        guard let scenario = Scenario(rawValue: String(name)) else {
+                            fail("unknown measurement \(name)")
+                        }
                         return scenario
                     })
             case "-h", "--help":
@@ -101,11 +108,16 @@ struct Report {
         if !steps.isEmpty {
             lines.append("")
             lines += table(
-                ["offered/s", "achieved/s", "all others p50 / p99 / max", "per delivery p99", "lost", "relay cores", "sustained"],
+                [
+                    "offered/s", "achieved/s", "all others p50 / p99 / max", "per delivery p99", "lost",
+                    "relay cores", "sustained",
+                ],
                 steps.map { step in
                     [
-                        formatRate(step.rate), formatRate(step.result.achievedRate), step.result.allOthers.summary,
-                        "\(formatMS(step.result.perDelivery.milliseconds(at: 99))) ms", "\(step.result.lostDeliveries)",
+                        formatRate(step.rate), formatRate(step.result.achievedRate),
+                        step.result.allOthers.summary,
+                        "\(formatMS(step.result.perDelivery.milliseconds(at: 99))) ms",
+                        "\(step.result.lostDeliveries)",
                         String(format: "%.2f", step.result.relayCores), step.sustained ? "yes" : "no",
                     ]
                 })
@@ -121,9 +133,14 @@ struct Report {
         let all = [header] + body
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            "| " + zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
+            "| "
+                + zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(
+                    separator: " | ") + " |"
         }
-        return [line(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
+        return [
+            line(header),
+            "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|",
+        ]
             + body.map(line)
     }
 }

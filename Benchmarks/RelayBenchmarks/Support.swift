@@ -2,7 +2,7 @@ import Foundation
 import Histogram
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Nanoseconds on the monotonic clock (CLOCK_MONOTONIC), comparable across the threads of this process.
@@ -29,7 +29,8 @@ func sleep(milliseconds: Int) {
 
 /// Latencies in microseconds, 3 significant digits, up to 10 minutes.
 struct Latencies: Sendable {
-    private(set) var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    private(set) var histogram = Histogram<UInt64>(
+        highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
 
     mutating func record(nanoseconds: UInt64) {
         _ = histogram.record(max(1, nanoseconds / 1000))
@@ -49,7 +50,8 @@ struct Latencies: Sendable {
     /// "p50 / p99 / max" in milliseconds.
     var summary: String {
         guard count > 0 else { return "no samples" }
-        return "\(formatMS(milliseconds(at: 50))) / \(formatMS(milliseconds(at: 99))) / \(formatMS(maxMilliseconds)) ms"
+        return
+            "\(formatMS(milliseconds(at: 50))) / \(formatMS(milliseconds(at: 99))) / \(formatMS(maxMilliseconds)) ms"
     }
 }
 
@@ -88,7 +90,8 @@ enum PackageRoot {
     static func locate() -> URL {
         var candidate = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Package.swift").path) {
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Package.swift").path)
+            {
                 return candidate
             }
             candidate = candidate.deletingLastPathComponent()
@@ -105,6 +108,20 @@ func residentBytes(of pid: Int32, field: String = "VmRSS") -> Int {
         if parts.count >= 2, let kilobytes = Int(parts[1]) { return kilobytes * 1024 }
     }
     return 0
+}
+
+/// A process's /proc/PID/smaps_rollup in bytes, by field (Rss, Pss, Private_Clean, Private_Dirty, …).
+func memoryRollup(of pid: Int32) -> [String: Int] {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else {
+        return [:]
+    }
+    var fields: [String: Int] = [:]
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count >= 2, parts[0].hasSuffix(":"), let kilobytes = Int(parts[1]) else { continue }
+        fields[String(parts[0].dropLast())] = kilobytes * 1024
+    }
+    return fields
 }
 
 /// CPU time (user + system) a process has used, in seconds, from /proc/PID/stat.

@@ -2,7 +2,7 @@ import Foundation
 import WeftProtocol
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Durable throughput: writers that each keep up to `window` updates unacknowledged and count the
@@ -25,7 +25,9 @@ struct WritersResult {
 }
 
 enum Writers {
-    static func run(clients: [BenchClient], window: Int, warmup: Double, duration: Double, relay: RelayProcess)
+    static func run(
+        clients: [BenchClient], window: Int, warmup: Double, duration: Double, relay: RelayProcess
+    )
         -> WritersResult
     {
         let start = monotonicNanoseconds() + 50_000_000
@@ -82,7 +84,8 @@ enum Writers {
             result.ackLatency.add(record.ackLatency)
             result.problems += record.problems
             if record.unacked > 0 { result.problems.append("\(record.unacked) updates never acknowledged") }
-            result.ackedPerSecond += Double(record.ackTimes.count { $0 >= measureFrom && $0 < end }) / duration
+            result.ackedPerSecond +=
+                Double(record.ackTimes.count { $0 >= measureFrom && $0 < end }) / duration
         }
         result.relayCores = (relay.cpu - relayCPU) / (Double(monotonicNanoseconds() - start) / 1e9)
         return result

@@ -4,7 +4,7 @@ import WeftProtocol
 import YCRDT
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 // The relay load generator (issue #5). It starts the release `weft relay` in its own process on a
@@ -42,7 +42,8 @@ do { try fixtureText.write(toFile: projectPath, atomically: true, encoding: .utf
 
 let fsyncProbe = fsyncLatency(in: databaseDirectory)
 report.add(
-    "fdatasync of a 100-byte write where the database lives (p50 / p99 / max)", fsyncProbe.summary, "– (context: one durable commit)")
+    "fdatasync of a 100-byte write where the database lives (p50 / p99 / max)", fsyncProbe.summary,
+    "– (context: one durable commit)")
 
 // MARK: Relay A: idle memory, then the fixture
 
@@ -51,9 +52,20 @@ relay.start()
 sleep(milliseconds: 1000)
 let idleRSS = relay.rss
 progress("relay pid \(relay.pid) idle at \(megabytes(idleRSS))")
-report.add("idle relay RSS right after start (empty database)", megabytes(idleRSS), "≤ 30 MB", met: idleRSS <= 30_000_000)
+let idleRollup = memoryRollup(of: relay.pid)
+let idleAnonymous = idleRollup["Anonymous"] ?? 0
+let idleUnique = (idleRollup["Private_Clean"] ?? 0) + (idleRollup["Private_Dirty"] ?? 0)
+report.add(
+    "idle relay RSS right after start (empty database)", megabytes(idleRSS), "≤ 30 MB",
+    met: idleRSS <= 30_000_000)
+report.add(
+    "… of which anonymous / mapped files; USS (private) / PSS",
+    "\(megabytes(idleAnonymous)) / \(megabytes(idleRSS - idleAnonymous)); \(megabytes(idleUnique)) / \(megabytes(idleRollup["Pss"] ?? 0))",
+    "–")
 
-progress(binary.run(["deploy", projectPath, "--socket", socketPath]).trimmingCharacters(in: .whitespacesAndNewlines))
+progress(
+    binary.run(["deploy", projectPath, "--socket", socketPath]).trimmingCharacters(
+        in: .whitespacesAndNewlines))
 let workflowIDs = fixtureWorkflowIDs(binary.run(["ls", "--json", "--socket", socketPath]))
 
 // MARK: 1 and 2: fan-out to 50 clients
@@ -62,9 +74,11 @@ if options.runs(.fanout) || options.runs(.saturation) {
     progress("joining \(options.clients) clients to workflow 1")
     let clients = joinClients(options.clients, workflow: workflowIDs.first, prefix: "editor")
     if options.runs(.fanout) {
-        progress("fan-out: \(options.clients) clients, 500 updates/s, 2 s warm-up + \(Int(options.duration)) s")
+        progress(
+            "fan-out: \(options.clients) clients, 500 updates/s, 2 s warm-up + \(Int(options.duration)) s")
         let result = Fanout.run(
-            clients: clients, rate: 500, warmup: 2, duration: options.duration, drain: 2, workers: options.workers,
+            clients: clients, rate: 500, warmup: 2, duration: options.duration, drain: 2,
+            workers: options.workers,
             relay: relay)
         progress(describe(result))
         report.add(
@@ -73,7 +87,8 @@ if options.runs(.fanout) || options.runs(.saturation) {
         report.add(
             "… per delivery, send → one other client (p50 / p99 / max)", result.perDelivery.summary, "–")
         report.add(
-            "… achieved rate, relay CPU, lost", "\(formatRate(result.achievedRate))/s, \(String(format: "%.2f", result.relayCores)) cores, \(result.lostDeliveries) lost",
+            "… achieved rate, relay CPU, lost",
+            "\(formatRate(result.achievedRate))/s, \(String(format: "%.2f", result.relayCores)) cores, \(result.lostDeliveries) lost",
             "–")
         report.problems += result.problems.prefix(5)
     }
@@ -81,12 +96,22 @@ if options.runs(.fanout) || options.runs(.saturation) {
         var highest = 0.0
         var firstFailure: String?
         for rate in options.saturationSteps {
-            progress("saturation: \(formatRate(rate)) updates/s over \(options.clients) clients, 1 s warm-up + 3 s")
-            let result = Fanout.run(
-                clients: clients, rate: rate, warmup: 1, duration: 3, drain: 3, workers: options.workers, relay: relay)
-            progress(describe(result))
-            let sustained = result.sustained(p99Limit: 50)
-            report.steps.append((rate, result, sustained))
+            var sustained = false
+            var result: FanoutResult
+            // A step that fails is tried once more: on a shared machine one burst of other work can sink it.
+            repeat {
+                // A retry: let the failed step's backlog clear first.
+                if report.steps.contains(where: { $0.rate == rate }) { sleep(milliseconds: 2000) }
+                progress(
+                    "saturation: \(formatRate(rate)) updates/s over \(options.clients) clients, 1 s warm-up + 3 s"
+                )
+                result = Fanout.run(
+                    clients: clients, rate: rate, warmup: 1, duration: 3, drain: 3, workers: options.workers,
+                    relay: relay)
+                progress(describe(result))
+                sustained = result.sustained(p99Limit: 50)
+                report.steps.append((rate, result, sustained))
+            } while !sustained && report.steps.count { $0.rate == rate } < 2 && result.problems.isEmpty
             if sustained {
                 highest = rate
             } else {
@@ -105,14 +130,18 @@ if options.runs(.fanout) || options.runs(.saturation) {
 // MARK: 3: durable acknowledged updates
 
 if options.runs(.writers) {
-    progress("durable acks: 10 writers on workflow 1, up to 100 unacked each, 1 s warm-up + 5 s")
-    let writers = joinClients(10, workflow: workflowIDs.first, prefix: "writer")
+    progress(
+        "durable acks: \(options.writers) writers on workflow 1, up to 100 unacked each, 1 s warm-up + 5 s")
+    let writers = joinClients(options.writers, workflow: workflowIDs.first, prefix: "writer")
     let result = Writers.run(clients: writers, window: 100, warmup: 1, duration: 5, relay: relay)
     progress(describe(result))
     report.add(
-        "durable acked updates/s, 10 writers on one workflow (window 100)", "\(formatRate(result.ackedPerSecond))/s",
+        "durable acked updates/s, \(options.writers) writers on one workflow (window 100)",
+        "\(formatRate(result.ackedPerSecond))/s",
         "≥ 10,000/s", met: result.ackedPerSecond >= 10_000)
-    report.add("… send → ack (p50 / p99 / max), relay CPU", result.ackLatency.summary + ", \(String(format: "%.2f", result.relayCores)) cores", "–")
+    report.add(
+        "… send → ack (p50 / p99 / max), relay CPU",
+        result.ackLatency.summary + ", \(String(format: "%.2f", result.relayCores)) cores", "–")
     report.problems += result.problems.prefix(5)
     for writer in writers { writer.close() }
 }
@@ -121,14 +150,21 @@ if options.runs(.writers) {
 let manyIDs = options.runs(.writers) || options.runs(.memory) ? deployMany(count: options.documents) : []
 
 if options.runs(.writers) {
-    progress("durable acks: 10 writers on 10 workflows (no fan-out), 1 s warm-up + 5 s")
-    let writers = (0..<10).map { index in joinClient(workflow: manyIDs[index], name: "solo-\(index)", job: 0) }
+    progress(
+        "durable acks: \(options.writers) writers on \(options.writers) workflows (no fan-out), 1 s warm-up + 5 s"
+    )
+    let writers = (0..<min(options.writers, manyIDs.count)).map { index in
+        joinClient(workflow: manyIDs[index], name: "solo-\(index)", job: 0)
+    }
     let result = Writers.run(clients: writers, window: 100, warmup: 1, duration: 5, relay: relay)
     progress(describe(result))
     report.add(
-        "durable acked updates/s, 10 writers on 10 workflows (window 100)", "\(formatRate(result.ackedPerSecond))/s",
+        "durable acked updates/s, \(options.writers) writers on \(options.writers) workflows (window 100)",
+        "\(formatRate(result.ackedPerSecond))/s",
         "–")
-    report.add("… send → ack (p50 / p99 / max), relay CPU", result.ackLatency.summary + ", \(String(format: "%.2f", result.relayCores)) cores", "–")
+    report.add(
+        "… send → ack (p50 / p99 / max), relay CPU",
+        result.ackLatency.summary + ", \(String(format: "%.2f", result.relayCores)) cores", "–")
     report.problems += result.problems.prefix(5)
     for writer in writers { writer.close() }
 }
@@ -136,7 +172,8 @@ if options.runs(.writers) {
 // MARK: 4: deploy → workflow_saved everywhere
 
 if options.runs(.deploys) {
-    progress("deploys: \(options.clients) clients on workflow 2, 2 warm-up + 20 deploys alternating two versions")
+    progress(
+        "deploys: \(options.clients) clients on workflow 2, 2 warm-up + 20 deploys alternating two versions")
     let listeners = joinClients(options.clients, workflow: workflowIDs.second, prefix: "watcher", job: nil)
     let state: YAny
     do {
@@ -146,11 +183,14 @@ if options.runs(.deploys) {
     }
     let result = Deploys.run(
         listeners: listeners, socket: socketPath, workflowID: workflowIDs.second,
-        versions: (fixtureText, secondVersion(of: fixtureText)), state: state, warmupRounds: 2, rounds: 20, pause: 100)
-    progress("deploy → all notified \(result.allNotified.summary); deploy → deployed \(result.answered.summary)")
+        versions: (fixtureText, secondVersion(of: fixtureText)), state: state, warmupRounds: 2, rounds: 20,
+        pause: 100)
+    progress(
+        "deploy → all notified \(result.allNotified.summary); deploy → deployed \(result.answered.summary)")
     report.add(
         "deploy sent → all \(options.clients) clients have workflow_saved, \(result.rounds) deploys (p50 / p99 / max)",
-        result.allNotified.summary, "p99 ≤ 50 ms", met: result.rounds > 0 && result.allNotified.milliseconds(at: 99) <= 50)
+        result.allNotified.summary, "p99 ≤ 50 ms",
+        met: result.rounds > 0 && result.allNotified.milliseconds(at: 99) <= 50)
     report.add("… deploy sent → deployer has `deployed` (p50 / p99 / max)", result.answered.summary, "–")
     report.problems += result.problems.prefix(5)
     for listener in listeners { listener.close() }
@@ -165,7 +205,8 @@ if options.runs(.memory) {
     fresh.start()
     sleep(milliseconds: 1000)
     let started = fresh.rss
-    progress("memory: fresh relay pid \(fresh.pid) at \(megabytes(started)); connecting \(manyIDs.count) clients")
+    progress(
+        "memory: fresh relay pid \(fresh.pid) at \(megabytes(started)); connecting \(manyIDs.count) clients")
     let clients = manyIDs.indices.map { index in
         do { return try BenchClient(socket: socketPath, name: "reader-\(index)") } catch {
             fail("connect: \(error)")
@@ -183,7 +224,8 @@ if options.runs(.memory) {
     }
     sleep(milliseconds: 1000)
     let connected = fresh.rss
-    progress("memory: \(manyIDs.count) connected at \(megabytes(connected)); joining each to its own workflow")
+    progress(
+        "memory: \(manyIDs.count) connected at \(megabytes(connected)); joining each to its own workflow")
     for (client, id) in zip(clients, manyIDs) {
         do { try client.join(id, typeIntoJob: nil) } catch { fail("join: \(error)") }
     }
@@ -193,7 +235,8 @@ if options.runs(.memory) {
     let perDocument = (loaded - connected) / manyIDs.count
     let perConnection = (connected - started) / manyIDs.count
     report.add(
-        "RSS per loaded small document (\(manyIDs.count) joined, 3 jobs each)", kilobytes(perDocument), "≤ 200 KB",
+        "RSS per loaded small document (\(manyIDs.count) joined, 3 jobs each)", kilobytes(perDocument),
+        "≤ 200 KB",
         met: perDocument <= 200_000)
     report.add("… RSS per connected client (before joining)", kilobytes(perConnection), "–")
     report.add(
@@ -222,21 +265,29 @@ func joinClient(workflow: String, name: String, job: Int?) -> BenchClient {
 }
 
 func joinClients(_ count: Int, workflow: String, prefix: String, job: Int? = 0) -> [BenchClient] {
-    (0..<count).map { joinClient(workflow: workflow, name: "\(prefix)-\(String(format: "%02d", $0))", job: job) }
+    (0..<count).map {
+        joinClient(workflow: workflow, name: "\(prefix)-\(String(format: "%02d", $0))", job: job)
+    }
 }
 
 /// The ids of the fixture's "workflow 1" and "workflow 2" from `weft ls --json`.
 func fixtureWorkflowIDs(_ listing: String) -> (first: String, second: String) {
-    guard let projects = (try? JSON.parse(listing))?.arrayValue else { fail("weft ls --json printed no list: \(listing)") }
+    guard let projects = (try? JSON.parse(listing))?.arrayValue else {
+        fail("weft ls --json printed no list: \(listing)")
+    }
     var ids: [String: String] = [:]
     for project in projects where project.objectValue?["name"]?.stringValue == "a-test-project" {
         for workflow in project.objectValue?["workflows"]?.arrayValue ?? [] {
-            if let name = workflow.objectValue?["name"]?.stringValue, let id = workflow.objectValue?["id"]?.stringValue {
+            if let name = workflow.objectValue?["name"]?.stringValue,
+                let id = workflow.objectValue?["id"]?.stringValue
+            {
                 ids[name] = id
             }
         }
     }
-    guard let first = ids["workflow 1"], let second = ids["workflow 2"] else { fail("the fixture's workflows are missing: \(listing)") }
+    guard let first = ids["workflow 1"], let second = ids["workflow 2"] else {
+        fail("the fixture's workflows are missing: \(listing)")
+    }
     return (first, second)
 }
 
@@ -300,7 +351,10 @@ func deployMany(count: Int) -> [String] {
     do {
         let connection = try RelayConnection(path: socketPath)
         try connection.send(
-            .control(.deploy(project: .object(["yaml": .string(yaml), "file": .string("bench.yaml")]), allowStale: true)))
+            .control(
+                .deploy(
+                    project: .object(["yaml": .string(yaml), "file": .string("bench.yaml")]), allowStale: true
+                )))
         let reply = try connection.receive(timeout: .seconds(300)) { message -> ControlMessage? in
             if case .control(let control) = message {
                 switch control {
@@ -310,9 +364,13 @@ func deployMany(count: Int) -> [String] {
             }
             return nil
         }
-        guard case .deployed(_, let workflows, _) = reply else { fail("the generated project was refused: \(reply)") }
+        guard case .deployed(_, let workflows, _) = reply else {
+            fail("the generated project was refused: \(reply)")
+        }
         let ids = workflows.compactMap { $0.objectValue?["id"]?.stringValue }
-        guard ids.count == count else { fail("the generated project deployed \(ids.count) of \(count) workflows") }
+        guard ids.count == count else {
+            fail("the generated project deployed \(ids.count) of \(count) workflows")
+        }
         return ids
     } catch {
         fail("deploying the generated project: \(error)")
@@ -341,7 +399,9 @@ func failureReason(_ result: FanoutResult) -> String {
     if result.allOthers.count > 0, result.allOthers.milliseconds(at: 99) > 50 {
         reasons.append("p99 \(formatMS(result.allOthers.milliseconds(at: 99))) ms")
     }
-    if result.achievedRate < 0.9 * result.targetRate { reasons.append("achieved \(formatRate(result.achievedRate))/s") }
+    if result.achievedRate < 0.9 * result.targetRate {
+        reasons.append("achieved \(formatRate(result.achievedRate))/s")
+    }
     if result.lostDeliveries > 0 { reasons.append("\(result.lostDeliveries) deliveries missing") }
     if !result.problems.isEmpty { reasons.append(result.problems[0]) }
     return reasons.joined(separator: ", ")
