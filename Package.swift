@@ -155,6 +155,7 @@ let package = Package(
             exclude: ["__Goldens__"], swiftSettings: strictSettings),
         // The built `weft edit` in tmux against a real relay (issue #6).
         .testTarget(
-            name: "EditorEndToEndTests", dependencies: ["WeftTestSupport"], swiftSettings: strictSettings),
+            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WorkflowModel", "WeftTestSupport"],
+            swiftSettings: strictSettings),
     ]
 )
