@@ -53,14 +53,22 @@ final class RelayProcess {
 
     var pid: Int32 { process.processIdentifier }
 
-    init(binary: WeftBinary, socket: String, database: String, unloadAfter: Int) {
+    /// `cpu`: pin the relay to these CPUs (a taskset list such as "0").
+    init(binary: WeftBinary, socket: String, database: String, unloadAfter: Int, cpu: String? = nil) {
         self.socket = socket
         self.database = database
-        process.executableURL = URL(fileURLWithPath: binary.path)
-        process.arguments = [
+        let arguments = [
             "relay", "--socket", socket, "--db", database, "--unload-after", "\(unloadAfter)", "--log-level",
             "warning",
         ]
+        if let cpu {
+            // taskset execs the relay, so the process id stays the relay's own.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            process.arguments = ["-c", cpu, binary.path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary.path)
+            process.arguments = arguments
+        }
         process.standardOutput = FileHandle.nullDevice
         // Its warnings (a slow consumer, …) show up among the progress lines.
         process.standardError = FileHandle.standardError

@@ -12,6 +12,7 @@ struct Options {
     var clients = 50
     var documents = 200
     var writers = 10
+    var relayCPU: String?
     var duration = 10.0
     var workers = 50
     var keep = false
@@ -21,7 +22,7 @@ struct Options {
     ]
 
     static let help = """
-        USAGE: RelayBenchmarks [--weft PATH] [--dir DIR] [--db-dir DIR] [--workers N] [--duration S] [--writers N]
+        USAGE: RelayBenchmarks [--weft PATH] [--dir DIR] [--db-dir DIR] [--workers N] [--duration S] [--writers N] [--relay-cpu L]
                                [--only fanout,saturation,writers,deploys,memory] [--steps R,R,…] [--keep]
 
         Starts the release `weft relay` (build it first: swift build -c release --product weft) on a
@@ -35,6 +36,8 @@ struct Options {
           --workers N     client threads; clients are dealt round-robin (default 50: one per client)
           --duration S    seconds of the 500/s fan-out measurement (default 10)
           --writers N     writers of the durable-ack measurement (default 10)
+          --relay-cpu L   pin the relay to these CPUs (taskset list); run this program under
+                          `taskset -c OTHER` to keep the two apart, as pycrdt-websocket was measured
           --only LIST     run only these measurements (comma-separated)
           --steps LIST    the saturation rates to try, in order (default 1000,2000,3000,4000,5000,7500,10000,…,50000)
           --keep          keep the scratch directory
@@ -56,6 +59,7 @@ struct Options {
             case "--duration": duration = max(1, Double(value()) ?? 10)
             case "--keep": keep = true
             case "--writers": writers = max(1, Int(value()) ?? 10)
+            case "--relay-cpu": relayCPU = value()
             case "--steps":
                 saturationSteps = value().split(separator: ",").compactMap { Double($0) }
                 if saturationSteps.isEmpty { fail("--steps needs rates, e.g. 1000,2000,5000") }

@@ -124,6 +124,12 @@ func memoryRollup(of pid: Int32) -> [String: Int] {
     return fields
 }
 
+/// The 1-minute load average (other work on the machine skews every number here).
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.map(String.init) ?? "?"
+}
+
 /// CPU time (user + system) a process has used, in seconds, from /proc/PID/stat.
 func cpuSeconds(of pid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

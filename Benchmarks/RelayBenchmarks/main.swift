@@ -24,6 +24,7 @@ let socketPath = scratch + "/relay.sock"
 let databaseDirectory = options.databaseDirectory ?? scratch
 let databasePath = databaseDirectory + "/relay.sqlite"
 var report = Report()
+let loadAtStart = loadAverage()
 
 progress("scratch directory \(scratch); database \(databasePath); relay \(binary.path)")
 let fixtureText: String
@@ -47,7 +48,8 @@ report.add(
 
 // MARK: Relay A: idle memory, then the fixture
 
-let relay = RelayProcess(binary: binary, socket: socketPath, database: databasePath, unloadAfter: 30)
+let relay = RelayProcess(
+    binary: binary, socket: socketPath, database: databasePath, unloadAfter: 30, cpu: options.relayCPU)
 relay.start()
 sleep(milliseconds: 1000)
 let idleRSS = relay.rss
@@ -201,7 +203,8 @@ relay.stop()
 // MARK: 5: memory per loaded document (a fresh relay on the same database)
 
 if options.runs(.memory) {
-    let fresh = RelayProcess(binary: binary, socket: socketPath, database: databasePath, unloadAfter: 600)
+    let fresh = RelayProcess(
+        binary: binary, socket: socketPath, database: databasePath, unloadAfter: 600, cpu: options.relayCPU)
     fresh.start()
     sleep(milliseconds: 1000)
     let started = fresh.rss
@@ -246,6 +249,9 @@ if options.runs(.memory) {
     fresh.stop()
 }
 
+report.add(
+    "machine load average (1 min) at start / end, on \(ProcessInfo.processInfo.activeProcessorCount) CPUs",
+    "\(loadAtStart) / \(loadAverage())", "– (context)")
 print(report.rendered())
 if !options.keep { try? FileManager.default.removeItem(atPath: scratch) }
 if options.databaseDirectory != nil, !options.keep {
