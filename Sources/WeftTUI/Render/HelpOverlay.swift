@@ -26,3 +26,13 @@ public enum HelpOverlay {
 
     static func keysText(_ keys: [Key]) -> String { keys.map(\.description).joined(separator: " ") }
 }
+
+extension Keymap {
+    /// The key table as Markdown rows (`| keys | what they do |`), for docs/editor.md.
+    public var markdownRows: String {
+        bindings.map { binding in
+            let keys = binding.keys.map { "`\($0.description)`" }.joined(separator: " ")
+            return "| \(keys) | \(binding.help) |"
+        }.joined(separator: "\n")
+    }
+}
