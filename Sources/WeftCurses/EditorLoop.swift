@@ -28,11 +28,13 @@ public final class EditorLoop {
         self.sidecar = sidecar
     }
 
-    /// Runs until the editor quits.
+    /// Runs until the editor quits, or SIGTERM or SIGHUP arrives.
     public func run() {
         var lastDrawn: EditorState?
+        TerminationSignals.install()
+        defer { TerminationSignals.uninstall() }
         driver.apply([.resize(width: terminal.size.width, height: terminal.size.height)])
-        while !driver.wantsQuit {
+        while !driver.wantsQuit && !TerminationSignals.wasReceived {
             if driver.wantsRedraw {
                 terminal.invalidate()
                 lastDrawn = nil
@@ -44,8 +46,7 @@ public final class EditorLoop {
             }
             waitForInput()
             driver.pumpSession()
-            let keys = terminal.readEvents()
-            if !keys.isEmpty { driver.apply(keys) } else { driver.apply([]) }
+            driver.apply(terminal.readEvents())
             sidecar?(driver)
         }
     }

@@ -92,6 +92,16 @@ struct EditorEndToEndTests {
         #expect(!screen.statusBar.contains("●"))
     }
 
+    @Test func underALocaleThatIsNotUTF8TheScreenIsASCII() throws {
+        let relay = try EditorRelay()
+        defer { relay.close() }
+        let pane = try TmuxPane(command: try relay.editCommand(as: "ann"), locale: "C")
+        defer { pane.close() }
+
+        let screen = try pane.waitFor("webhook job", "/---------\\", "#always", "online")
+        #expect(!screen.unicodeScalars.contains { $0.value > 0x7F }, "nothing but ASCII on the screen")
+    }
+
     @Test func aResizeRedrawsTheScreenAtTheNewSize() throws {
         let relay = try EditorRelay()
         defer { relay.close() }

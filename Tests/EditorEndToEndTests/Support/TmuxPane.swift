@@ -23,14 +23,14 @@ final class TmuxPane {
     }
 
     /// Starts `command` (a shell command line) in a detached `width` × `height` pane, with
-    /// `TERM=tmux-256color`, a UTF-8 locale, and colour unless `noColour` (`swift test` itself sets
+    /// `TERM=tmux-256color`, `locale` (UTF-8 unless told), and colour unless `noColour` (`swift test` itself sets
     /// `NO_COLOR`, which the editor honours, so the pane's environment says what the test means).
-    init(command: String, width: Int = 100, height: Int = 30, noColour: Bool = false) throws {
+    init(command: String, width: Int = 100, height: Int = 30, noColour: Bool = false, locale: String = "C.UTF-8") throws {
         server = "weft-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         let colour = noColour ? "NO_COLOR=1" : "-u NO_COLOR"
         try tmux([
             "new-session", "-d", "-s", Self.target, "-x", String(width), "-y", String(height),
-            "env \(colour) TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command)",
+            "env \(colour) TERM=tmux-256color LANG=\(locale) LC_ALL=\(locale) \(command)",
         ])
     }
 
