@@ -54,6 +54,7 @@ public struct GraphLayout: Hashable, Sendable {
     /// edge's waypoint's) centre column, by id.
     var orderKeys: [String: Double] = [:]
     var nodeIndexByID: [String: Int] = [:]
+    var routeIndexByID: [String: Int] = [:]
 
     public init() {}
 
@@ -61,11 +62,13 @@ public struct GraphLayout: Hashable, Sendable {
     public func node(_ id: String) -> Node? { nodeIndexByID[id].map { nodes[$0] } }
 
     /// The route of the edge with this id.
-    public func route(_ edgeID: String) -> Route? { routes.first { $0.edgeID == edgeID } }
+    public func route(_ edgeID: String) -> Route? { routeIndexByID[edgeID].map { routes[$0] } }
 
     /// The ids of nodes and edges in reading order: layer by layer, left to right, each node followed by
     /// the edges that leave it (left to right by where they go). Tab walks this order.
-    public var readingOrder: [String] {
+    public private(set) var readingOrder: [String] = []
+
+    private static func readingOrder(nodes: [Node], routes: [Route]) -> [String] {
         let sortedNodes = nodes.sorted { ($0.layer, $0.frame.x, $0.id) < ($1.layer, $1.frame.x, $1.id) }
         var outgoing: [String: [Route]] = [:]
         for route in routes { outgoing[route.sourceID, default: []].append(route) }
@@ -108,6 +111,11 @@ public struct GraphLayout: Hashable, Sendable {
         self.width = width
         self.height = height
         self.undrawnEdgeIDs = undrawn
+        routeIndexByID = [:]
+        for (index, route) in routes.enumerated() where routeIndexByID[route.edgeID] == nil {
+            routeIndexByID[route.edgeID] = index
+        }
+        readingOrder = Self.readingOrder(nodes: nodes, routes: routes)
     }
 
     #if DEBUG

@@ -37,7 +37,8 @@ public struct GraphRenderer {
             (layout.routes[$0].edgeID == decorations.selectedID ? 1 : 0, $0)
                 < (layout.routes[$1].edgeID == decorations.selectedID ? 1 : 0, $1)
         }
-        for routeIndex in order {
+        let routeBounds = layout.routes.map(Self.bounds)
+        for routeIndex in order where !routeBounds[routeIndex].intersection(visible).isEmpty {
             let route = layout.routes[routeIndex]
             let role = edgeRole(route)
             let stroke = GlyphSet.stroke(for: route.condition)
@@ -86,7 +87,7 @@ public struct GraphRenderer {
         }
 
         // Where edges meet the boxes.
-        for route in layout.routes {
+        for (routeIndex, route) in layout.routes.enumerated() where !routeBounds[routeIndex].intersection(visible).isEmpty {
             guard let first = route.points.first, let last = route.points.last else { continue }
             let role = edgeRole(route)
             let stroke = GlyphSet.stroke(for: route.condition)
@@ -107,9 +108,23 @@ public struct GraphRenderer {
         }
 
         // Edge labels, into blank cells only.
-        for route in layout.routes {
-            drawLabel(route, into: &grid, area: area, scroll: scroll, lines: lines)
+        for (routeIndex, route) in layout.routes.enumerated() where !routeBounds[routeIndex].intersection(visible).isEmpty {
+            drawLabel(route, index: routeIndex, into: &grid, area: area, scroll: scroll, lines: lines)
         }
+    }
+
+    /// The rectangle a route's points span, with room for a label beside it.
+    private static func bounds(_ route: GraphLayout.Route) -> Rect {
+        guard let first = route.points.first else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        var (minX, maxX, minY, maxY) = (first.x, first.x, first.y, first.y)
+        for point in route.points {
+            minX = min(minX, point.x)
+            maxX = max(maxX, point.x)
+            minY = min(minY, point.y)
+            maxY = max(maxY, point.y)
+        }
+        let labelRoom = 24
+        return Rect(x: minX - labelRoom, y: minY, width: maxX - minX + 1 + 2 * labelRoom, height: maxY - minY + 1)
     }
 
     // MARK: Boxes
@@ -196,12 +211,12 @@ public struct GraphRenderer {
     }
 
     private func drawLabel(
-        _ route: GraphLayout.Route, into grid: inout CellGrid, area: Rect, scroll: Point, lines: [LineCell]
+        _ route: GraphLayout.Route, index routeIndex: Int, into grid: inout CellGrid, area: Rect, scroll: Point,
+        lines: [LineCell]
     ) {
         let text = labelText(route)
         let width = DisplayWidth.of(text)
         let role = edgeRole(route)
-        let routeIndex = layout.routes.firstIndex { $0.edgeID == route.edgeID } ?? -1
         func screen(_ x: Int, _ y: Int) -> Point { Point(x: x - scroll.x + area.x, y: y - scroll.y + area.y) }
         func isFree(_ point: Point) -> Bool {
             !area.contains(point) || grid[point.x, point.y].isBlank

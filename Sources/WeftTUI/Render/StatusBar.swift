@@ -54,19 +54,20 @@ public enum StatusBar {
         let order = state.layout.readingOrder
         let workflow = state.workflow
         let kind: String
-        let peers: [String]
+        let kindIDs: Set<String>
         if workflow.job(id) != nil {
             kind = "job"
-            peers = order.filter { workflow.job($0) != nil }
+            kindIDs = Set(workflow.jobs.map(\.id))
         } else if workflow.trigger(id) != nil {
             kind = "trigger"
-            peers = order.filter { workflow.trigger($0) != nil }
+            kindIDs = Set(workflow.triggers.map(\.id))
         } else if workflow.edge(id) != nil {
             kind = "edge"
-            peers = order.filter { workflow.edge($0) != nil }
+            kindIDs = Set(workflow.edges.map(\.id))
         } else {
             return nil
         }
+        let peers = order.filter(kindIDs.contains)
         guard let index = peers.firstIndex(of: id) else { return kind }
         return "\(kind) \(index + 1)/\(peers.count)"
     }
