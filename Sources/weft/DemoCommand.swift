@@ -58,7 +58,7 @@ struct Demo: ParsableCommand {
         if headless {
             try scenario.runHeadless(session: session, ascii: ascii || !DemoScenario.localeIsUTF8, say: say)
         } else {
-            let chosenTheme = try EditorLaunch.loadTheme(theme)
+            let chosenTheme = try EditorLaunch.loadTheme(theme, configuration: EditorLaunch.configuration())
             try EditorLaunch.runEditor(
                 session: session, theme: chosenTheme, ascii: ascii, clock: clock,
                 sidecar: { driver in scenario.advance(driver) })

@@ -19,7 +19,8 @@ struct Edit: ParsableCommand {
             WORKFLOW, lists the workflows to choose from.
 
             Themes: default, light, high-contrast, mono, or a .toml file; NO_COLOR selects mono unless \
-            --theme is given. Needs a terminal; the locale (LANG) decides between UTF-8 and ASCII drawing.
+            --theme or ~/.config/weft/config.toml (theme = "light", ascii = true) says otherwise. Needs a \
+            terminal; the locale (LANG) decides between UTF-8 and ASCII drawing.
 
             Example:
               weft edit "my project/ingest"
@@ -47,12 +48,14 @@ struct Edit: ParsableCommand {
         let socketPath = location.socketPath
         try EditorLaunch.ensureRelay(socketPath: socketPath, databasePath: db)
         let reference = try workflow ?? EditorLaunch.pickWorkflow(socketPath: socketPath)
-        let chosenTheme = try EditorLaunch.loadTheme(theme)
+        let settings = EditorLaunch.configuration()
+        let chosenTheme = try EditorLaunch.loadTheme(theme, configuration: settings)
         let clock = EditorSession.monotonicClock()
         let session = try EditorLaunch.join(
             reference, socketPath: socketPath, userName: userName ?? EditorLaunch.defaultUserName, clock: clock)
         defer { session.close() }
-        try EditorLaunch.runEditor(session: session, theme: chosenTheme, ascii: ascii, clock: clock)
+        try EditorLaunch.runEditor(
+            session: session, theme: chosenTheme, ascii: ascii || settings.ascii == true, clock: clock)
     }
 }
 
@@ -80,14 +83,23 @@ enum EditorLaunch {
         }
     }
 
-    /// The theme to use: `name` when given, else `mono` under NO_COLOR, else `default`.
-    static func loadTheme(_ name: String?) throws -> Theme {
+    /// The user's settings file (`~/.config/weft/config.toml`); its problems are said on standard error.
+    static func configuration() -> EditorConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = EditorConfiguration.load(
+            path: EditorConfiguration.defaultPath(environment: environment, homeDirectory: NSHomeDirectory()))
+        for problem in configuration.problems { FileHandleOutput.standardError("weft: \(problem)\n") }
+        return configuration
+    }
+
+    /// The theme to use: `name` when given, else the settings file's, else `mono` under NO_COLOR, else
+    /// `default`.
+    static func loadTheme(_ name: String?, configuration: EditorConfiguration = EditorConfiguration()) throws -> Theme {
         let environment = ProcessInfo.processInfo.environment
         let catalog = ThemeCatalog(
             userDirectory: ThemeCatalog.userThemesDirectory(environment: environment, homeDirectory: NSHomeDirectory()))
-        let noColour = !(environment["NO_COLOR"] ?? "").isEmpty
         do {
-            return try catalog.load(name ?? (noColour ? "mono" : "default"))
+            return try catalog.load(configuration.themeName(commandLine: name, environment: environment))
         } catch {
             FileHandleOutput.standardError("weft: \(error)\n")
             throw ExitCode(1)
