@@ -78,6 +78,18 @@ final class Branch {
         }
     }
 
+    /// Calls `body` after each transaction that changed this type; cancel the subscription to stop.
+    func observe(_ body: @escaping (YEvent) -> Void) -> Subscription {
+        let id = observers.add(body)
+        return Subscription { [self] in observers.remove(id) }
+    }
+
+    /// Calls `body` with the events of this type and everything nested in it.
+    func observeDeep(_ body: @escaping ([YEvent]) -> Void) -> Subscription {
+        let id = deepObservers.add(body)
+        return Subscription { [self] in deepObservers.remove(id) }
+    }
+
     /// Whether anyone observes this type or (deeply) a type holding it.
     var hasObservers: Bool {
         if !observers.isEmpty { return true }

@@ -57,17 +57,13 @@ public struct YMap {
     /// Calls `body` after each transaction that changed this map.
     @discardableResult
     public func observe(_ body: @escaping (YEvent) -> Void) -> Subscription {
-        let branch = self.branch
-        let id = branch.observers.add(body)
-        return Subscription { branch.observers.remove(id) }
+        branch.observe(body)
     }
 
     /// Calls `body` with the events of this map and everything nested in it.
     @discardableResult
     public func observeDeep(_ body: @escaping ([YEvent]) -> Void) -> Subscription {
-        let branch = self.branch
-        let id = branch.deepObservers.add(body)
-        return Subscription { branch.deepObservers.remove(id) }
+        branch.observeDeep(body)
     }
 
     /// Two handles are equal when they refer to the same type.
@@ -152,16 +148,12 @@ public struct YArray {
 
     @discardableResult
     public func observe(_ body: @escaping (YEvent) -> Void) -> Subscription {
-        let branch = self.branch
-        let id = branch.observers.add(body)
-        return Subscription { branch.observers.remove(id) }
+        branch.observe(body)
     }
 
     @discardableResult
     public func observeDeep(_ body: @escaping ([YEvent]) -> Void) -> Subscription {
-        let branch = self.branch
-        let id = branch.deepObservers.add(body)
-        return Subscription { branch.deepObservers.remove(id) }
+        branch.observeDeep(body)
     }
 
     public func isSameType(as other: YArray) -> Bool { branch === other.branch }

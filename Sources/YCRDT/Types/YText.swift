@@ -165,9 +165,7 @@ public struct YText {
 
     @discardableResult
     public func observe(_ body: @escaping (YEvent) -> Void) -> Subscription {
-        let branch = self.branch
-        let id = branch.observers.add(body)
-        return Subscription { branch.observers.remove(id) }
+        branch.observe(body)
     }
 
     public func isSameType(as other: YText) -> Bool { branch === other.branch }
