@@ -1,4 +1,5 @@
 import Foundation
+import YCRDT
 
 /// Writes ``FormatNode`` trees as YAML (in the style of Lightning's export) and as indented JSON.
 enum FormatWriter {
@@ -244,25 +245,8 @@ enum FormatWriter {
         return text
     }
 
+    /// A string as a JSON literal, escaped as JavaScript's JSON.stringify escapes it.
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + hex(scalar.value, digits: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSON.stringify(.string(text))
     }
 }
