@@ -17,15 +17,17 @@ struct Demo: ParsableCommand {
             live. Watch the presence initials, the badges on what changed, the messages and the \
             marker. The editor stays open afterwards: ? shows the keys, q quits.
 
-            With --script (or when standard input is not a terminal) the same scenario runs with no \
+            With --headless (or --script, or when standard input is not a terminal) the same scenario runs with no \
             terminal and prints what happened and the screens as text.
 
             Example:
               weft demo
-              weft demo --script
+              weft demo --headless
             """)
 
-    @Flag(name: .long, help: "Run the scenario without a terminal and print what happened.")
+    @Flag(
+        name: [.customLong("headless"), .customLong("script")],
+        help: "Run the scenario without a terminal and print the transcript and the final screens.")
     var script = false
 
     @Option(name: .long, help: "Use the relay on this socket instead of starting a private one.")
