@@ -36,6 +36,7 @@ let suite = CRDTBenchmarks(trace: trace, fixtures: fixtures, runs: options.runs)
 var report = Report()
 suite.run(into: &report)
 WorkflowBenchmarks.run(into: &report, runs: options.runs)
+EditorBenchmarks.run(into: &report)
 if options.includePeers {
     PeerBenchmarks(fixtures: fixtures, packageRoot: PackageRoot.locate()).run(into: &report)
 }
