@@ -39,7 +39,7 @@ struct Provisioner: Sendable {
         -> ControlMessage
     {
         services.metrics.deploys.increment()
-        let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?)
+        let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
         do {
             resolved = try resolve(project: project, state: state, allowStale: allowStale)
         } catch let error as FormatError {
@@ -93,11 +93,25 @@ struct Provisioner: Sendable {
             }
             workflows.append(.object(entry))
         }
+        // Workflows the project no longer has: marked deleted (a version like any other), and open
+        // editors are told.
+        for workflowID in resolved.deletedWorkflows {
+            guard let current = try? services.store.workflow(id: workflowID), current.deletedAt == nil,
+                let saved = try? services.store.deleteWorkflow(
+                    id: workflowID, expectedLockVersion: current.lockVersion, actor: actor, source: .deploy),
+                saved.changed
+            else { continue }
+            _ = try? await registry.applyExternal(WorkflowChange(saved), actor: actor, source: .deploy)
+            workflows.append([
+                "id": .string(workflowID), "name": .string(current.name),
+                "lock_version": .integer(Int64(saved.lockVersion)), "deleted": .bool(true),
+            ])
+        }
         try? services.store.audit(
             actor: actor.name, action: "project.deployed", subject: result.projectID,
             details: ["changed": .integer(Int64(result.changed.count))])
         var nextState: YAny?
-        if var state = resolved.state {
+        if var state = resolved.state?.withoutDeletions() {
             for change in result.changed { state.recordLockVersion(change.lockVersion, ofWorkflow: change.workflowID) }
             nextState = try? JSON.parse(state.write())
         }
@@ -107,12 +121,13 @@ struct Provisioner: Sendable {
     }
 
     private func resolve(project: YAny, state: YAny?, allowStale: Bool) throws
-        -> (project: Project, state: ProjectState?, expected: [String: Int]?)
+        -> (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
     {
         if case .object(let object) = project, let yaml = object["yaml"]?.stringValue {
             let spec = try ProjectYAML.parse(yaml, file: object["file"]?.stringValue ?? "project.yaml")
             let previous = try state.map { try ProjectState.parse(JSON.stringify($0), file: "state") }
-            let (resolved, next) = ProjectState.resolve(spec: spec, state: previous) { UUID().uuidString.lowercased() }
+            var (resolved, next) = ProjectState.resolve(spec: spec, state: previous) { UUID().uuidString.lowercased() }
+            if let name = object["name"]?.stringValue, !name.isEmpty { resolved.name = name }
             var expected: [String: Int]?
             if !allowStale, let previous {
                 var versions: [String: Int] = [:]
@@ -121,14 +136,16 @@ struct Provisioner: Sendable {
                 }
                 expected = versions
             }
-            return (resolved, next, expected)
+            let deleted = next.deletions.filter { $0.kind == .workflow }.map(\.id)
+            return (resolved, next, expected, deleted)
         }
         let document = try ProvisioningJSON.parse(JSON.stringify(project), file: "provisioning JSON")
         var expected: [String: Int]?
         if !allowStale {
             expected = Dictionary(uniqueKeysWithValues: document.project.workflows.map { ($0.id, $0.lockVersion) })
         }
-        return (document.project, nil, expected)
+        let deleted = document.deletions.filter { $0.kind == .workflow }.map(\.id)
+        return (document.project, nil, expected, deleted)
     }
 
     /// Projects and their workflows, with who is editing each.

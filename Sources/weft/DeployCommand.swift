@@ -134,6 +134,10 @@ struct Deploy: AsyncParsableCommand {
                 for workflow in workflows {
                     let entry = workflow.objectValue ?? YObject()
                     let conflicts = entry["conflicts"]?.arrayValue?.count ?? 0
+                    if entry["deleted"]?.boolValue == true {
+                        print("  \(entry["name"]?.stringValue ?? "?")  deleted (no longer in the project file)")
+                        continue
+                    }
                     print(
                         "  \(entry["name"]?.stringValue ?? "?")  → v\(entry["lock_version"]?.integerValue ?? 0)\(conflicts > 0 ? "  (\(conflicts) conflict(s) with unsaved edits, reported to the editors)" : "")"
                     )

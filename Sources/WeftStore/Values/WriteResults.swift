@@ -38,6 +38,21 @@ public struct WorkflowChange: Hashable, Sendable {
     public var workflow: Workflow
     /// The value before (the old base for a three-way rebase); nil for a new workflow.
     public var previous: Workflow?
+
+    public init(workflowID: String, previousLockVersion: Int?, lockVersion: Int, workflow: Workflow, previous: Workflow?) {
+        self.workflowID = workflowID
+        self.previousLockVersion = previousLockVersion
+        self.lockVersion = lockVersion
+        self.workflow = workflow
+        self.previous = previous
+    }
+
+    /// The change a save made.
+    public init(_ save: SaveResult) {
+        self.init(
+            workflowID: save.workflow.id, previousLockVersion: save.previousLockVersion, lockVersion: save.lockVersion,
+            workflow: save.workflow, previous: save.previous)
+    }
 }
 
 /// One recorded version of a workflow: who made it, how, when, and the workflow as it was then.
