@@ -20,6 +20,9 @@ public struct RelayConfiguration: Sendable {
     public var sendQueueLimit = 4096
     /// Compact a document's log into a snapshot once the log holds this many bytes.
     public var compactAfterLogBytes = 1024 * 1024
+    /// Presence not renewed for this long is dropped, as y-protocols awareness does (clients renew
+    /// every 15 s; an editor suspended with Ctrl-Z stops renewing).
+    public var presenceTimeout: Duration = .seconds(30)
     /// Serve Prometheus metrics on 127.0.0.1 at this port; nil serves none.
     public var metricsPort: Int?
 

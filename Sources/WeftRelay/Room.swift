@@ -42,6 +42,8 @@ actor Room {
     /// Awareness client ids each session announced, to clear them when it leaves.
     private var awarenessClients: [UInt64: Set<ClientID>] = [:]
     private var awareness: Awareness
+    /// Drops presence nobody renewed (runs while anyone is joined).
+    private var presenceSweep: Task<Void, Never>?
     private var lastSequence: Int64 = 0
     private var logBytesSinceSnapshot = 0
     /// Updates the relay's own transactions produced, waiting to be committed and forwarded.
@@ -56,7 +58,8 @@ actor Room {
         self.base = base
         self.services = services
         self.onUnloaded = onUnloaded
-        self.awareness = Awareness(clientID: 0, now: services.now())
+        self.awareness = Awareness(
+            clientID: 0, now: services.now(), outdatedTimeout: services.configuration.presenceTimeout)
         // The relay is no one: it must not appear as a present client (a `{}` state for client 0)
         // in every joiner's awareness (DESIGN.md behaviour 8).
         _ = awareness.setLocalState(nil, now: services.now())
@@ -180,6 +183,7 @@ actor Room {
         drainTask = nil
         state = .ready
         sessions[session.id] = session
+        startPresenceSweep()
         let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
         session.outbound.send(
             .control(.joined(workflow: baseJSON, lockVersion: base.lockVersion, role: WeftProtocol.Role(rawValue: session.role.rawValue), clientID: session.id)))
@@ -203,6 +207,8 @@ actor Room {
     }
 
     private func startDraining() {
+        presenceSweep?.cancel()
+        presenceSweep = nil
         state = .draining
         let delay = services.configuration.unloadAfter
         drainTask = Task { [weak self] in
@@ -315,6 +321,29 @@ actor Room {
     }
 
     func awarenessSnapshot() -> [UInt8] { awareness.encodeUpdate() }
+
+    private func startPresenceSweep() {
+        guard presenceSweep == nil else { return }
+        // y-protocols checks a tenth of the timeout; at most every 3 s.
+        let interval = min(services.configuration.presenceTimeout / 10, .seconds(3))
+        presenceSweep = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await self?.expirePresence()
+            }
+        }
+    }
+
+    /// Drops presence not renewed within the timeout and tells everyone it went offline.
+    private func expirePresence() {
+        let changes = awareness.removeOutdated(now: services.now())
+        guard !changes.removed.isEmpty else { return }
+        for (session, clients) in awarenessClients {
+            awarenessClients[session] = clients.subtracting(changes.removed)
+        }
+        broadcast(.awareness(awareness.encodeUpdate(clients: changes.removed)), except: nil)
+    }
 
     private func broadcast(_ message: WireMessage, except excluded: UInt64?) {
         let frame = Frame.encode(message)

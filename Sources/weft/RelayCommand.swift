@@ -51,6 +51,11 @@ struct Relay: AsyncParsableCommand {
         @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
         var metricsPort: Int?
 
+        @Option(
+            name: .customLong("presence-timeout"),
+            help: "Seconds after which presence nobody renewed is dropped (clients renew every 15 s).")
+        var presenceTimeout: Double = 30
+
         func run() async throws {
             var configuration = RelayConfiguration(
                 socketPath: socket ?? DefaultPaths.socket, databasePath: db ?? DefaultPaths.database)
@@ -59,6 +64,8 @@ struct Relay: AsyncParsableCommand {
             configuration.externalUpdatePolicy = externalUpdate
             configuration.sharedGroup = group
             configuration.metricsPort = metricsPort
+            guard presenceTimeout > 0 else { throw ValidationError("--presence-timeout must be more than 0 seconds") }
+            configuration.presenceTimeout = .milliseconds(Int64(presenceTimeout * 1000))
             if RelayConnection.isRelayListening(at: configuration.socketPath) {
                 FileHandleOutput.standardError("weft relay: a relay is already listening on \(configuration.socketPath)\n")
                 throw ExitCode(1)

@@ -39,6 +39,8 @@ final class TestEditor {
     /// Whether the relay closed the connection.
     private(set) var isClosed = false
     private(set) var awarenessMessages = 0
+    /// The awareness updates the relay sent, in order.
+    private(set) var awarenessUpdates: [[UInt8]] = []
     private let outbox = Outbox()
     private var subscription: Subscription?
 
@@ -195,8 +197,9 @@ final class TestEditor {
                 throw TestSupportError("\(name) could not apply a sync message from the relay: \(error)")
             }
             for reply in replies { try send(WireMessage(reply)!) }
-        case .awareness:
+        case .awareness(let update):
             awarenessMessages += 1
+            awarenessUpdates.append(update)
         case .queryAwareness, .auth:
             break
         case .control(let control):
