@@ -34,6 +34,11 @@ public final class RelayServer: Service, Sendable {
         let configuration = services.configuration
         try Self.prepareSocketDirectory(for: configuration.socketPath, shared: configuration.isSharedMode)
         try await waitForDirectDeploy()
+        // Hold the database's deploy lock while serving: a `weft deploy` pointed at another socket
+        // cannot write behind this relay, and a second relay cannot open the same database.
+        guard try services.store.acquireDeployLock(owner: Self.lockOwner, pid: getpid()) else {
+            throw RelayStartError.databaseInUse(configuration.databasePath)
+        }
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true) { channel in
@@ -71,13 +76,21 @@ public final class RelayServer: Service, Sendable {
         await registry.compactAll()
         try? FileManager.default.removeItem(atPath: configuration.socketPath)
         try await group.shutdownGracefully()
+        _ = try? services.store.releaseDeployLock(pid: getpid())
         services.logger.notice("relay stopped")
     }
+
+    /// The deploy lock's owner name while a relay serves a database.
+    public static let lockOwner = "weft relay"
 
     /// A `weft deploy` writing the database directly holds its deploy lock: start after it finishes.
     private func waitForDirectDeploy() async throws {
         var announced = false
         while let holder = try services.store.deployLockHolder() {
+            if holder.owner == Self.lockOwner, holder.pid != getpid() {
+                throw RelayStartError.databaseInUse(
+                    "\(services.configuration.databasePath) (relay pid \(holder.pid))")
+            }
             if !announced {
                 services.logger.notice(
                     "waiting for a direct deploy to finish", metadata: ["owner": "\(holder.owner)", "pid": "\(holder.pid)"])
@@ -245,6 +258,7 @@ public enum RelayStartError: Error, CustomStringConvertible {
     case unknownGroup(String)
     case socketPermissions(String, String)
     case alreadyRunning(String)
+    case databaseInUse(String)
     case unsafeSocketDirectory(String, String)
 
     public var description: String {
@@ -254,6 +268,7 @@ public enum RelayStartError: Error, CustomStringConvertible {
         case .unknownGroup(let group): "no group named \(group)"
         case .socketPermissions(let path, let reason): "could not set the permissions of \(path): \(reason)"
         case .alreadyRunning(let path): "a relay is already listening on \(path)"
+        case .databaseInUse(let path): "another relay is serving the database \(path); use its socket"
         }
     }
 }

@@ -108,6 +108,11 @@ struct Deploy: AsyncParsableCommand {
         let pid = getpid()
         guard try store.acquireDeployLock(owner: "weft deploy", pid: pid) else {
             let holder = try store.deployLockHolder()
+            if holder?.owner == RelayServer.lockOwner {
+                FileHandleOutput.standardError(
+                    "weft deploy: a relay (pid \(holder!.pid)) serves \(path) but does not listen on \(location.socketPath); pass its --socket\n")
+                throw ExitCode(1)
+            }
             FileHandleOutput.standardError(
                 "weft deploy: another deploy (\(holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown")) holds the database; try again\n")
             throw ExitCode(1)

@@ -23,3 +23,26 @@ extension RelaySuite.Deploys {
         }
     }
 }
+
+extension RelaySuite.Deploys {
+    /// While a relay serves a database, a `weft deploy` pointed at another socket is refused instead
+    /// of writing behind the relay's back, and a second relay on the same database will not start.
+    @Test func aRunningRelayHoldsItsDatabase() throws {
+        try withRelay { relay in
+            let folder = try ScratchFolder()
+            defer { folder.remove() }
+            let file = try ProjectFile.make(in: folder)
+            let wrongSocket = folder.file("nobody.sock")
+            let deploy = try WeftExecutable.run(["deploy", file.path, "--socket", wrongSocket, "--db", relay.database])
+            #expect(deploy.status == 1)
+            #expect(deploy.standardErrorText.contains("pass its --socket"), "\(deploy.standardErrorText)")
+            #expect(try relay.workflows().isEmpty, "the refused deploy wrote the database")
+
+            let second = try WeftExecutable.run(
+                ["relay", "serve", "--socket", folder.file("second.sock"), "--db", relay.database], timeout: 20)
+            #expect(second.status != 0)
+            #expect(second.standardErrorText.contains("another relay is serving the database"), "\(second.standardErrorText)")
+            #expect(relay.answersPing())
+        }
+    }
+}
