@@ -287,3 +287,21 @@ struct AnyCodingKey: CodingKey {
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { return nil }
 }
+
+// MARK: - Equivalence
+
+extension YAny {
+    /// Whether two values mean the same to a peer: numbers compare by value whatever form they came
+    /// in (lib0 writes an integer past 2^31 - 1 as a float, and pycrdt writes every number as one),
+    /// and a NaN equals a NaN. Everything else compares as `==` does, recursively.
+    public func isEquivalent(to other: YAny) -> Bool {
+        switch (self, other) {
+        case (.double(let a), .double(let b)): a == b || (a.isNaN && b.isNaN)
+        case (.integer(let a), .double(let b)), (.double(let b), .integer(let a)): Double(a) == b
+        case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.isEquivalent(to: $1) }
+        case (.object(let a), .object(let b)):
+            a.count == b.count && a.allSatisfy { key, value in b[key].map { value.isEquivalent(to: $0) } ?? false }
+        default: self == other
+        }
+    }
+}
