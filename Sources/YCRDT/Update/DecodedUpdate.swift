@@ -113,14 +113,9 @@ struct DecodedUpdate {
                 if info & 0x20 != 0 { parentSub = try decoder.readVarString() }
             }
             let content = try ItemContent.read(ref: info & 0x1F, from: &decoder)
-            if let origin, origin.client == client, origin.clock >= clock {
-                throw .malformed("item \(id) has its left origin at or after itself")
-            }
-            let item = Item(
-                id: id, left: nil, origin: origin, right: nil, rightOrigin: rightOrigin, parent: nil,
+            return try Item.decoded(
+                id: id, origin: origin, rightOrigin: rightOrigin, parentReference: parentReference,
                 parentSub: parentSub, content: content)
-            item.parentReference = parentReference
-            return item
         default:
             throw .unknownTag(offset: infoOffset, tag: info & 0x1F, context: "struct")
         }
@@ -145,8 +140,23 @@ struct DecodedUpdate {
     }
 }
 
-/// Slicing decoded (not yet integrated) structs.
+/// Making and slicing decoded (not yet integrated) structs.
 extension Item {
+    /// An item read from an update (v1 or v2), refusing one whose left origin is not before it.
+    static func decoded(
+        id: ID, origin: ID?, rightOrigin: ID?, parentReference: ParentReference?, parentSub: String?,
+        content: ItemContent
+    ) throws(DecodingError) -> Item {
+        if let origin, origin.client == id.client, origin.clock >= id.clock {
+            throw .malformed("item \(id) has its left origin at or after itself")
+        }
+        let item = Item(
+            id: id, left: nil, origin: origin, right: nil, rightOrigin: rightOrigin, parent: nil,
+            parentSub: parentSub, content: content)
+        item.parentReference = parentReference
+        return item
+    }
+
     /// A copy of a decoded struct that starts `offset` clocks later.
     func sliced(from offset: Int) -> Item {
         guard offset > 0 else { return self }

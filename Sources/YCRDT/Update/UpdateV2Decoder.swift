@@ -156,14 +156,9 @@ enum UpdateV2Decoder {
                     if info & 0x20 != 0 { parentSub = try strings.read() }
                 }
                 let content = try readContent(ref: info & 0x1F)
-                if let origin, origin.client == client, origin.clock >= clock {
-                    throw .malformed("item \(id) has its left origin at or after itself")
-                }
-                let item = Item(
-                    id: id, left: nil, origin: origin, right: nil, rightOrigin: rightOrigin, parent: nil,
+                return try Item.decoded(
+                    id: id, origin: origin, rightOrigin: rightOrigin, parentReference: parentReference,
                     parentSub: parentSub, content: content)
-                item.parentReference = parentReference
-                return item
             default:
                 throw .malformed("unknown struct ref \(info & 0x1F) in the info column")
             }
