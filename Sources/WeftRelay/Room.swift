@@ -412,9 +412,19 @@ actor Room {
 
     /// Applies a version committed elsewhere (deploy, merge, sync, restore) to the live document,
     /// rebasing unsaved edits, and tells every client.
+    ///
+    /// Returns nil when the room is unloading or unloaded (after the unload has finished, like a
+    /// join): the registry then applies the change to a fresh room.
     func applyExternal(_ change: WorkflowChange, actor: ChangeActor, source: VersionSource) async throws
-        -> RebaseOutcome
+        -> RebaseOutcome?
     {
+        switch state {
+        case .unloading:
+            await withCheckedContinuation { unloadWaiters.append($0) }
+            return nil
+        case .unloaded: return nil
+        case .loading, .ready, .draining: break
+        }
         try await ensureLoaded()
         // The document is the room's base plus everyone's unsaved edits; rebase those onto the current
         // row (never the caller's struct: a later commit may already have landed).

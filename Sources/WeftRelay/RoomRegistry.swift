@@ -54,13 +54,9 @@ actor RoomRegistry {
     {
         while true {
             let room = try room(for: change.workflowID)
-            let state = await room.state
-            if state == .unloading || state == .unloaded {
-                await Task.yield()
-                if rooms[change.workflowID] === room, await room.state == .unloaded { rooms[change.workflowID] = nil }
-                continue
-            }
-            return try await room.applyExternal(change, actor: actor, source: source)
+            if let outcome = try await room.applyExternal(change, actor: actor, source: source) { return outcome }
+            // The room finished unloading (and compacting) meanwhile: apply it to a fresh one.
+            if rooms[change.workflowID] === room { rooms[change.workflowID] = nil }
         }
     }
 
