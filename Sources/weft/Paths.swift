@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import WeftClient
 import WeftProtocol
 
 /// Where Weft keeps its socket and its database unless told otherwise.
@@ -8,12 +10,12 @@ enum DefaultPaths {
         SocketLocation.defaultPath(environment: ProcessInfo.processInfo.environment, userID: getuid())
     }
 
-    /// `$XDG_DATA_HOME/weft/weft.sqlite`, or `~/.local/share/weft/weft.sqlite`.
+    /// `$XDG_DATA_HOME/weft/weft.sqlite`, or `~/.local/share/weft/weft.sqlite` — the database a relay
+    /// that `weft edit` starts uses too.
     static var database: String {
-        let environment = ProcessInfo.processInfo.environment
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
-        return ((dataHome as NSString).appendingPathComponent("weft") as NSString).appendingPathComponent("weft.sqlite")
+        let directory = RelayLauncher.defaultDataDirectory(
+            environment: ProcessInfo.processInfo.environment, homeDirectory: NSHomeDirectory())
+        return (directory as NSString).appendingPathComponent("weft.sqlite")
     }
 }
 
@@ -24,5 +26,3 @@ struct RelayLocationOptions: ParsableArguments {
 
     var socketPath: String { socket ?? DefaultPaths.socket }
 }
-
-import ArgumentParser
