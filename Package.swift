@@ -134,7 +134,9 @@ let package = Package(
         // The real `weft relay` process driven over its socket by Swift clients and pycrdt (issue #5).
         .testTarget(
             name: "RelayTests",
-            dependencies: ["WeftClient", "WeftProtocol", "WorkflowModel", "YCRDT", "WeftStore", "WeftTestSupport"],
+            dependencies: [
+                "WeftClient", "WeftProtocol", "WorkflowModel", "YCRDT", "WeftStore", "WeftRelay", "WeftTestSupport",
+            ],
             swiftSettings: strictSettings),
         // EditorSession and RelayLauncher against the real `weft relay` process (issue #6).
         .testTarget(

@@ -1,13 +1,13 @@
-import NIOCore
+import Synchronization
 import WeftProtocol
 
-/// The send side of one connection: a bounded queue of encoded frames drained by the connection's
-/// writer task.
+/// The send side of one connection: a queue of encoded frames, bounded in bytes, drained by the
+/// connection's writer task.
 ///
 /// `send` never waits: a client that stops reading fills its queue and is then disconnected, so a
 /// slow client cannot hold up a room or the other clients. Safe to call from any task.
 struct Outbound: Sendable {
-    let continuation: AsyncStream<[UInt8]>.Continuation
+    let queue: OutboundQueue
     let onOverflow: @Sendable () -> Void
 
     /// Queues one message. Returns false (and closes the connection) when the queue is full.
@@ -18,15 +18,124 @@ struct Outbound: Sendable {
 
     @discardableResult
     func send(frame: [UInt8]) -> Bool {
-        switch continuation.yield(frame) {
-        case .enqueued: return true
-        case .dropped, .terminated:
+        guard queue.push(frame) else {
             onOverflow()
             return false
-        @unknown default:
-            return false
+        }
+        return true
+    }
+
+    func finish() { queue.finish() }
+}
+
+/// Frames waiting for one connection's writer, taken many at a time.
+///
+/// While the writer's last write goes out, frames pile up here and the next write carries them
+/// together: one syscall, and one wakeup of the client, for many frames when a room is busy.
+///
+/// The bound is in unsent bytes (docs/protocol.md, "Limits"), not frames, so a client that stops
+/// reading costs the relay at most `byteLimit` whatever the frames' sizes. One frame larger than the
+/// limit is still accepted into an empty queue: a big document's sync must reach a client that
+/// reads.
+final class OutboundQueue: Sendable {
+    /// The most a write takes at once, so what the channel holds for a stuck client stays about one
+    /// batch and this queue's limit decides when the client is disconnected.
+    static let batchBytes = 64 * 1024
+
+    let byteLimit: Int
+
+    private struct State: ~Copyable {
+        var frames: [[UInt8]] = []
+        /// Index of the first frame not yet taken (frames before it are dropped in bulk).
+        var head = 0
+        var queuedBytes = 0
+        var waiter: CheckedContinuation<[[UInt8]]?, Never>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+
+    init(byteLimit: Int) { self.byteLimit = byteLimit }
+
+    /// Bytes queued and not yet taken by the writer.
+    var queuedBytes: Int { state.withLock { $0.queuedBytes } }
+
+    /// Adds a frame; false when it would take the queue past its limit, or the queue is finished.
+    func push(_ frame: [UInt8]) -> Bool {
+        enum Outcome {
+            case refused, queued
+            case handed(CheckedContinuation<[[UInt8]]?, Never>)
+        }
+        // One critical section: a writer that starts waiting between a check and an append would
+        // sleep on a frame it never hears of.
+        let outcome: Outcome = state.withLock { state in
+            guard !state.finished else { return .refused }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return .handed(waiter)
+            }
+            let pending = state.queuedBytes
+            guard pending == 0 || pending + frame.count <= byteLimit else { return .refused }
+            state.frames.append(frame)
+            state.queuedBytes += frame.count
+            return .queued
+        }
+        switch outcome {
+        case .refused: return false
+        case .queued: return true
+        case .handed(let waiter):
+            waiter.resume(returning: [frame])
+            return true
         }
     }
 
-    func finish() { continuation.finish() }
+    /// No more frames: the writer gets what is queued, then nil.
+    func finish() {
+        let waiter = state.withLock { state in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The frames queued, up to ``batchBytes`` (at least one), waiting for one if none is; nil once
+    /// finished and drained.
+    func next() async -> [[UInt8]]? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let batch: [[UInt8]]?? = state.withLock { state in
+                    if state.head < state.frames.count { return .some(Self.take(from: &state)) }
+                    if state.finished { return .some(nil) }
+                    state.waiter = continuation
+                    return .none
+                }
+                if let batch { continuation.resume(returning: batch) }
+            }
+        } onCancel: {
+            finish()
+        }
+    }
+
+    private static func take(from state: inout State) -> [[UInt8]] {
+        var end = state.head
+        var bytes = 0
+        while end < state.frames.count, end == state.head || bytes + state.frames[end].count <= batchBytes {
+            bytes += state.frames[end].count
+            end += 1
+        }
+        let batch = Array(state.frames[state.head..<end])
+        state.queuedBytes -= bytes
+        if end == state.frames.count {
+            state.frames.removeAll(keepingCapacity: true)
+            state.head = 0
+        } else if end > state.frames.count / 2 {
+            // Drop what was taken once it is most of the array, so taken frames are not kept alive.
+            state.frames.removeFirst(end)
+            state.head = 0
+        } else {
+            state.head = end
+        }
+        return batch
+    }
 }

@@ -16,8 +16,9 @@ public struct RelayConfiguration: Sendable {
     public var maximumFrameBytes = 16 * 1024 * 1024
     /// The largest a document may grow (its encoded state); updates beyond are refused.
     public var maximumDocumentBytes = 64 * 1024 * 1024
-    /// Frames queued for one client before it counts as stuck and is disconnected.
-    public var sendQueueLimit = 4096
+    /// Unsent bytes queued for one client before it counts as stuck and is disconnected (a single
+    /// frame larger than this still goes to a client whose queue is empty).
+    public var sendQueueBytes = 16 * 1024 * 1024
     /// Compact a document's log into a snapshot once the log holds this many bytes.
     public var compactAfterLogBytes = 1024 * 1024
     /// Presence not renewed for this long is dropped, as y-protocols awareness does (clients renew

@@ -128,6 +128,7 @@ public final class RelayServer: Service, Sendable {
             "clients": .integer(Int64(await connections.count)),
             "log_queue": .integer(Int64(await services.logWriter.queueDepth)),
             "log_commits": .integer(Int64(await services.logWriter.committedBatches)),
+            "send_queue_bytes": await connections.sendQueueBytes,
             "store_bytes": .integer((try? services.store.storeSize()) ?? -1),
             "socket": .string(services.configuration.socketPath),
         ]
@@ -137,11 +138,10 @@ public final class RelayServer: Service, Sendable {
 
     private func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: PeerCredentials?) async {
         let id = await connections.nextID()
-        let (frames, continuation) = AsyncStream.makeStream(
-            of: [UInt8].self, bufferingPolicy: .bufferingOldest(services.configuration.sendQueueLimit))
+        let queue = OutboundQueue(byteLimit: services.configuration.sendQueueBytes)
         let rawChannel = channel.channel
         let logger = services.logger
-        let outbound = Outbound(continuation: continuation) {
+        let outbound = Outbound(queue: queue) {
             logger.warning("a client stopped reading; disconnecting it", metadata: ["connection": "\(id)"])
             rawChannel.close(promise: nil)
         }
@@ -154,13 +154,18 @@ public final class RelayServer: Service, Sendable {
             try await channel.executeThenClose { inbound, writer in
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask {
-                        for await frame in frames {
-                            try await writer.write(ByteBuffer(bytes: frame))
+                        // Whatever queued while the last write went out goes in one write: one syscall
+                        // and one wakeup of the client for many frames when a room is busy.
+                        while let frames = await queue.next() {
+                            var buffer = ByteBuffer()
+                            buffer.reserveCapacity(frames.reduce(0) { $0 + $1.count })
+                            for frame in frames { buffer.writeBytes(frame) }
+                            try await writer.write(buffer)
                         }
                     }
                     await self.read(inbound, into: connection)
                     await connection.leave()
-                    continuation.finish()
+                    queue.finish()
                     try await tasks.waitForAll()
                 }
             }
@@ -298,6 +303,12 @@ actor ConnectionTable {
     func add(_ id: UInt64, outbound: Outbound, channel: any Channel) { entries[id] = (outbound, channel) }
     func remove(_ id: UInt64) { entries[id] = nil }
     var count: Int { entries.count }
+
+    /// Unsent bytes queued for the clients: the total and the largest, to spot one falling behind.
+    var sendQueueBytes: YAny {
+        let depths = entries.values.map(\.outbound.queue.queuedBytes)
+        return ["total": .integer(Int64(depths.reduce(0, +))), "largest": .integer(Int64(depths.max() ?? 0))]
+    }
 
     /// Sends `reason` to every client, lets the queues drain, then closes them.
     func closeAll(reason: ControlMessage) async {

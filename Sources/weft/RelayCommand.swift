@@ -134,6 +134,11 @@ enum StatusReport {
         lines.append("uptime:   \(uptime / 3600)h \(uptime % 3600 / 60)m \(uptime % 60)s")
         lines.append("clients:  \(object["clients"]?.integerValue ?? 0)")
         lines.append("log:      \(object["log_commits"]?.integerValue ?? 0) commits, \(object["log_queue"]?.integerValue ?? 0) waiting")
+        if let queues = object["send_queue_bytes"]?.objectValue {
+            let total = queues["total"]?.integerValue ?? 0
+            let largest = queues["largest"]?.integerValue ?? 0
+            lines.append("sending:  \(total / 1024) KiB queued for clients (largest \(largest / 1024) KiB)")
+        }
         lines.append("store:    \((object["store_bytes"]?.integerValue ?? 0) / 1024) KiB")
         let rooms = object["rooms"]?.arrayValue ?? []
         lines.append("rooms:    \(rooms.count)")

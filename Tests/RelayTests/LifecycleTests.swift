@@ -55,13 +55,18 @@ extension RelaySuite {
                 let bob = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Bob")
                 let stuck = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Stuck")
                 // From here on Stuck reads nothing. Ann's presence changes are relayed to both others
-                // (awareness is not committed, so the flood is fast); Bob keeps up.
-                let flood = 8_000
+                // (awareness is not committed, so the flood is fast); Bob keeps up. The relay queues
+                // at most 16 MiB for a client: 6,000 states of 6 KiB each are 36 MiB, more than that
+                // queue and every socket buffer on the way hold.
+                let flood = 6_000
+                let padding = String(repeating: "x", count: 6 * 1024)
                 var sent = 0
                 while sent < flood {
                     for _ in 0..<200 {
                         sent += 1
-                        let state: YAny = ["user": ["name": "Ann"], "cursor": .integer(Int64(sent))]
+                        let state: YAny = [
+                            "user": ["name": "Ann"], "cursor": .integer(Int64(sent)), "note": .string(padding),
+                        ]
                         let update = AwarenessUpdate([.init(clientID: ann.doc.clientID, clock: UInt64(sent), state: state)])
                         try ann.send(.awareness(update.encoded()))
                     }

@@ -1,0 +1,65 @@
+import Testing
+
+@testable import WeftRelay
+
+/// The per-connection send queue: everything queued reaches the writer in order, in batches of at
+/// most 64 KiB, and a client that stops reading is cut off by bytes, not by frame count (issue #5,
+/// item 10; docs/protocol.md "Limits").
+@Suite struct OutboundQueueTests {
+    private func frame(_ index: Int, size: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: size)
+        bytes[0] = UInt8(truncatingIfNeeded: index >> 8)
+        return bytes
+    }
+
+    @Test func everyQueuedFrameReachesTheWriterInOrderInBoundedBatches() async {
+        let queue = OutboundQueue(byteLimit: 1 << 20)
+        let frames = (0..<300).map { frame($0, size: 1_000) }
+        for frame in frames { #expect(queue.push(frame)) }
+        queue.finish()
+        var received: [[UInt8]] = []
+        var batches = 0
+        while let batch = await queue.next() {
+            batches += 1
+            #expect(batch.reduce(0) { $0 + $1.count } <= OutboundQueue.batchBytes)
+            received += batch
+        }
+        #expect(received == frames)
+        #expect(batches == 5, "300 KB in batches of at most 64 KiB (65 frames each) is 5 writes, not 300")
+        #expect(queue.queuedBytes == 0)
+    }
+
+    @Test func theLimitIsInBytesAndOneLargeFrameStillGoesToAnEmptyQueue() async {
+        let queue = OutboundQueue(byteLimit: 10_000)
+        #expect(queue.push(frame(1, size: 25_000)), "a frame above the limit goes when nothing else waits")
+        #expect(!queue.push(frame(2, size: 10)), "but nothing may join it")
+        #expect(await queue.next()?.map(\.count) == [25_000])
+
+        for index in 0..<10 { #expect(queue.push(frame(index, size: 1_000))) }
+        #expect(queue.queuedBytes == 10_000)
+        #expect(!queue.push(frame(11, size: 1)), "the 10,001st byte is refused")
+        #expect(queue.push([]), "an empty frame costs nothing")
+        #expect(await queue.next()?.count == 11)
+        #expect(queue.push(frame(12, size: 10_000)), "room again once the writer took the batch")
+    }
+
+    @Test func aWaitingWriterWakesForTheNextFrameAndFinishEndsIt() async {
+        let queue = OutboundQueue(byteLimit: 1_000)
+        let writer = Task { () -> [[UInt8]] in
+            var received: [[UInt8]] = []
+            while let batch = await queue.next() { received += batch }
+            return received
+        }
+        var sent: [[UInt8]] = []
+        for index in 0..<200 {
+            let next = frame(index, size: 3)
+            // The writer may be behind; a refused frame would be a lost one, so wait for room.
+            while !queue.push(next) { await Task.yield() }
+            sent.append(next)
+            if index % 7 == 0 { await Task.yield() }
+        }
+        queue.finish()
+        #expect(await writer.value == sent)
+        #expect(!queue.push([1]), "a finished queue takes nothing")
+    }
+}
