@@ -96,7 +96,7 @@ struct Show: AsyncParsableCommand {
         }
         let value = try JSONDecoder().decode(Workflow.self, from: Data(JSON.stringify(workflowJSON).utf8))
         print(
-            "\(value.name)  version \(value.lockVersion), \(HistoryFormat.time(entry["created_at"])), \(entry["source"]?.stringValue ?? "?") by \(HistoryFormat.actor(entry["actor"]))"
+            "\(value.name)  version \(value.lockVersion)  \(HistoryFormat.time(entry["created_at"]))  \(entry["source"]?.stringValue ?? "?")  \(HistoryFormat.actor(entry["actor"]))"
         )
         print(WorkflowText.render(value), terminator: "")
     }
@@ -176,9 +176,9 @@ enum WorkflowText {
         if workflow.jobs.isEmpty { lines.append("  none") }
         for job in workflow.jobs {
             lines.append("  \(job.name)  \(job.adaptor)")
-            for line in job.body.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines.append("    | \(line)")
-            }
+            var bodyLines = job.body.split(separator: "\n", omittingEmptySubsequences: false)
+            if bodyLines.last == "" { bodyLines.removeLast() }
+            for line in bodyLines { lines.append(line.isEmpty ? "    |" : "    | \(line)") }
         }
         lines.append("edges:")
         if workflow.edges.isEmpty { lines.append("  none") }

@@ -55,7 +55,9 @@ enum HistoryRequest {
         defer { if writes { _ = try? store.releaseDeployLock(pid: pid) } }
         var configuration = RelayConfiguration(socketPath: options.location.socketPath, databasePath: path)
         configuration.unloadAfter = .zero
-        let core = RelayCore(store: store, configuration: configuration, logger: Logger(label: "weft.\(command)"))
+        var logger = Logger(label: "weft.\(command)")
+        logger.logLevel = .warning
+        let core = RelayCore(store: store, configuration: configuration, logger: logger)
         let reply = await core.history(request, requester: ProcessInfo.processInfo.userName)
         await core.finish()
         return reply
