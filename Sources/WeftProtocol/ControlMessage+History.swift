@@ -42,7 +42,9 @@ extension ControlMessage {
         case .showVersion(let workflow, let lockVersion), .restore(let workflow, let lockVersion):
             return [("workflow", .string(workflow)), ("lock_version", count(lockVersion))]
         case .export(let project, let format, let state):
-            var fields: [(key: String, value: YAny)] = [("project", .string(project)), ("format", .string(format))]
+            var fields: [(key: String, value: YAny)] = [
+                ("project", .string(project)), ("format", .string(format)),
+            ]
             if let state { fields.append(("state", state)) }
             return fields
         case .drafts:
@@ -55,7 +57,8 @@ extension ControlMessage {
             return [("version", version)]
         case .restored(let workflow, let lockVersion, let restoredFrom, let changed, let conflicts):
             return [
-                ("workflow", workflow), ("lock_version", count(lockVersion)), ("restored_from", count(restoredFrom)),
+                ("workflow", workflow), ("lock_version", count(lockVersion)),
+                ("restored_from", count(restoredFrom)),
                 ("changed", .bool(changed)), ("conflicts", .array(conflicts)),
             ]
         case .exported(let project, let format, let text, let state):
@@ -67,7 +70,10 @@ extension ControlMessage {
         case .draftsReply(let drafts):
             return [("drafts", .array(drafts))]
         case .draftRestored(let id, let workflow, let summary, let conflicts):
-            return [("id", count(id)), ("workflow", workflow), ("summary", summary), ("conflicts", .array(conflicts))]
+            return [
+                ("id", count(id)), ("workflow", workflow), ("summary", summary),
+                ("conflicts", .array(conflicts)),
+            ]
         default:
             return []
         }
@@ -78,9 +84,11 @@ extension ControlMessage {
         switch type {
         case "history": return .history(workflow: try fields.string("workflow"))
         case "show_version":
-            return .showVersion(workflow: try fields.string("workflow"), lockVersion: try fields.count("lock_version"))
+            return .showVersion(
+                workflow: try fields.string("workflow"), lockVersion: try fields.count("lock_version"))
         case "restore":
-            return .restore(workflow: try fields.string("workflow"), lockVersion: try fields.count("lock_version"))
+            return .restore(
+                workflow: try fields.string("workflow"), lockVersion: try fields.count("lock_version"))
         case "export":
             return .export(
                 project: try fields.string("project"), format: try fields.optionalString("format") ?? "yaml",
@@ -88,12 +96,14 @@ extension ControlMessage {
         case "drafts": return .drafts
         case "restore_draft": return .restoreDraft(id: try fields.count("id"))
         case "history_reply":
-            return .historyReply(workflow: try fields.object("workflow"), versions: try fields.array("versions", default: []))
+            return .historyReply(
+                workflow: try fields.object("workflow"), versions: try fields.array("versions", default: []))
         case "version_reply": return .versionReply(version: try fields.object("version"))
         case "restored":
             return .restored(
                 workflow: try fields.object("workflow"), lockVersion: try fields.count("lock_version"),
-                restoredFrom: try fields.count("restored_from"), changed: try fields.bool("changed", default: true),
+                restoredFrom: try fields.count("restored_from"),
+                changed: try fields.bool("changed", default: true),
                 conflicts: try fields.array("conflicts", default: []))
         case "exported":
             return .exported(
@@ -103,7 +113,8 @@ extension ControlMessage {
         case "draft_restored":
             return .draftRestored(
                 id: try fields.count("id"), workflow: try fields.object("workflow"),
-                summary: fields.optionalAny("summary") ?? .null, conflicts: try fields.array("conflicts", default: []))
+                summary: fields.optionalAny("summary") ?? .null,
+                conflicts: try fields.array("conflicts", default: []))
         default: return nil
         }
     }

@@ -23,8 +23,10 @@ struct History: Sendable {
         do {
             switch request {
             case .history(let key): return try history(key, requester: requester)
-            case .showVersion(let key, let lockVersion): return try show(key, lockVersion, requester: requester)
-            case .restore(let key, let lockVersion): return try await restore(key, lockVersion, requester: requester)
+            case .showVersion(let key, let lockVersion):
+                return try show(key, lockVersion, requester: requester)
+            case .restore(let key, let lockVersion):
+                return try await restore(key, lockVersion, requester: requester)
             case .export(let key, let format, let state):
                 return try export(key, format: format, state: state, requester: requester)
             case .drafts: return try drafts(requester: requester)
@@ -34,7 +36,8 @@ struct History: Sendable {
         } catch let refusal as Refusal {
             return .error(refusal.code, refusal.message)
         } catch {
-            services.logger.error("a history request failed", metadata: ["request": "\(request.type)", "error": "\(error)"])
+            services.logger.error(
+                "a history request failed", metadata: ["request": "\(request.type)", "error": "\(error)"])
             return .error(.internal, "\(request.type) failed: \(error)")
         }
     }
@@ -64,13 +67,18 @@ struct History: Sendable {
     private func requireEditor(_ requester: String, in projectID: String, to what: String) throws {
         let role = try role(of: requester, in: projectID)
         guard role.canEdit else {
-            throw Refusal(.forbidden, "\(requester) is a \(role.rawValue) of this project and may not \(what)")
+            throw Refusal(
+                .forbidden, "\(requester) is a \(role.rawValue) of this project and may not \(what)")
         }
     }
 
     private func workflow(_ key: String) throws -> (workflow: Workflow, projectID: String) {
-        guard let (id, projectID) = try provisioner.resolveWorkflow(key), let workflow = try store.workflow(id: id) else {
-            throw Refusal(.workflowNotFound, "no workflow \"\(key)\" (use its id or project/workflow; `weft ls` lists them)")
+        guard let (id, projectID) = try provisioner.resolveWorkflow(key),
+            let workflow = try store.workflow(id: id)
+        else {
+            throw Refusal(
+                .workflowNotFound,
+                "no workflow \"\(key)\" (use its id or project/workflow; `weft ls` lists them)")
         }
         return (workflow, projectID)
     }
@@ -89,7 +97,8 @@ struct History: Sendable {
         _ = try role(of: requester, in: projectID)
         let versions = try store.versions(of: workflow.id).map { version -> YAny in
             [
-                "lock_version": .integer(Int64(version.lockVersion)), "created_at": .string(Self.time(version.createdAt)),
+                "lock_version": .integer(Int64(version.lockVersion)),
+                "created_at": .string(Self.time(version.createdAt)),
                 "actor": Self.actor(version.actor), "source": .string(version.source.rawValue),
             ]
         }
@@ -103,7 +112,8 @@ struct History: Sendable {
         return .versionReply(version: [
             "workflow_id": .string(workflow.id), "lock_version": .integer(Int64(version.lockVersion)),
             "created_at": .string(Self.time(version.createdAt)), "actor": Self.actor(version.actor),
-            "source": .string(version.source.rawValue), "workflow": try WorkflowJSON.value(of: version.workflow),
+            "source": .string(version.source.rawValue),
+            "workflow": try WorkflowJSON.value(of: version.workflow),
         ])
     }
 
@@ -114,7 +124,9 @@ struct History: Sendable {
             "\(workflow.name) has no version \(lockVersion); its versions are 1 to \(workflow.lockVersion)")
     }
 
-    private func export(_ key: String, format: String, state: YAny?, requester: String) throws -> ControlMessage {
+    private func export(
+        _ key: String, format: String, state: YAny?, requester: String
+    ) throws -> ControlMessage {
         guard let project = try store.project(id: key) ?? store.project(named: key) else {
             throw Refusal(.projectNotFound, "no project \"\(key)\" (`weft ls` lists them)")
         }
@@ -127,10 +139,12 @@ struct History: Sendable {
             if previous?.id != project.id { previous = nil }
             let (spec, next) = ProjectSpec.exporting(project, state: previous)
             return .exported(
-                project: identity, format: format, text: ProjectYAML.write(spec), state: try JSON.parse(next.write()))
+                project: identity, format: format, text: ProjectYAML.write(spec),
+                state: try JSON.parse(next.write()))
         case "json":
             return .exported(
-                project: identity, format: format, text: ProvisioningJSON.write(ProvisioningDocument(project: project)))
+                project: identity, format: format,
+                text: ProvisioningJSON.write(ProvisioningDocument(project: project)))
         default:
             throw Refusal(.malformedControl, "unknown export format \"\(format)\"; use yaml or json")
         }
@@ -148,8 +162,10 @@ struct History: Sendable {
                 "id": .integer(Int64(draft.id)), "workflow_id": .string(draft.workflowID),
                 "workflow_name": .string(current?.name ?? draft.workflow.name),
                 "project": .string(try store.project(id: projectID, includeDeleted: true)?.name ?? projectID),
-                "based_on": .integer(Int64(draft.basedOn)), "displaced_by": .integer(Int64(draft.displacedBy)),
-                "people": .array(draft.people.map(YAny.string)), "created_at": .string(Self.time(draft.createdAt)),
+                "based_on": .integer(Int64(draft.basedOn)),
+                "displaced_by": .integer(Int64(draft.displacedBy)),
+                "people": .array(draft.people.map(YAny.string)),
+                "created_at": .string(Self.time(draft.createdAt)),
                 "changes": .array(
                     base.map { UnsavedChanges.differences(document: draft.workflow, base: $0) }?.map {
                         .string(Self.describe($0, in: draft.workflow, base: base))
@@ -167,7 +183,8 @@ struct History: Sendable {
 
     /// Saves the old version's content as a new version (source `restore`) and reconciles it into the
     /// document like a deploy: editors get `workflow_saved`, their unsaved edits rebased.
-    private func restore(_ key: String, _ lockVersion: Int, requester: String) async throws -> ControlMessage {
+    private func restore(_ key: String, _ lockVersion: Int, requester: String) async throws -> ControlMessage
+    {
         let (workflow, projectID) = try workflow(key)
         try requireEditor(requester, in: projectID, to: "restore versions")
         let old = try storedVersion(of: workflow, lockVersion)
@@ -191,12 +208,14 @@ struct History: Sendable {
         let identity = try identity(of: result.workflow, projectID: projectID)
         guard result.changed else {
             return .restored(
-                workflow: identity, lockVersion: result.lockVersion, restoredFrom: lockVersion, changed: false,
+                workflow: identity, lockVersion: result.lockVersion, restoredFrom: lockVersion,
+                changed: false,
                 conflicts: [])
         }
         var conflicts: [YAny] = []
         do {
-            let outcome = try await registry.applyExternal(WorkflowChange(result), actor: actor, source: .restore)
+            let outcome = try await registry.applyExternal(
+                WorkflowChange(result), actor: actor, source: .restore)
             conflicts = outcome.conflicts.map(WorkflowJSON.conflict)
         } catch {
             // The version is committed; the document heals from it on its next load.
@@ -211,7 +230,8 @@ struct History: Sendable {
 
     /// Brings a kept draft back as unsaved edits of the document and marks it restored.
     private func restoreDraft(_ id: Int, requester: String) async throws -> ControlMessage {
-        guard let draft = try store.draft(id: id), let projectID = try store.projectID(ofWorkflow: draft.workflowID),
+        guard let draft = try store.draft(id: id),
+            let projectID = try store.projectID(ofWorkflow: draft.workflowID),
             let current = try store.workflow(id: draft.workflowID)
         else {
             throw Refusal(.draftNotFound, "no draft \(id) (`weft drafts` lists them)")
@@ -220,7 +240,8 @@ struct History: Sendable {
         if draft.isRestored {
             throw Refusal(
                 .draftAlreadyRestored,
-                "draft \(id) was restored already\(draft.restoredBy.map { " by \($0)" } ?? ""); nothing was done")
+                "draft \(id) was restored already\(draft.restoredBy.map { " by \($0)" } ?? ""); nothing was done"
+            )
         }
         let base = try store.version(of: draft.workflowID, lockVersion: draft.basedOn)?.workflow ?? current
         guard try store.markDraftRestored(id: id, by: requester) else {
@@ -228,14 +249,16 @@ struct History: Sendable {
         }
         let outcome: (summary: ReconcileSummary, conflicts: [RebaseConflict])
         do {
-            outcome = try await registry.applyDraft(draft.workflow, editedOn: base, workflowID: draft.workflowID)
+            outcome = try await registry.applyDraft(
+                draft.workflow, editedOn: base, workflowID: draft.workflowID)
         } catch {
             try? store.unmarkDraftRestored(id: id)
             throw error
         }
         return .draftRestored(
             id: id, workflow: try identity(of: current, projectID: projectID),
-            summary: WorkflowJSON.summary(outcome.summary), conflicts: outcome.conflicts.map(WorkflowJSON.conflict))
+            summary: WorkflowJSON.summary(outcome.summary),
+            conflicts: outcome.conflicts.map(WorkflowJSON.conflict))
     }
 
     // MARK: Formatting
@@ -251,7 +274,9 @@ struct History: Sendable {
     }
 
     /// One unsaved difference for people: `job "fetch": body changed`, `edge e1: added`.
-    static func describe(_ difference: UnsavedChanges.Difference, in draft: Workflow, base: Workflow?) -> String {
+    static func describe(
+        _ difference: UnsavedChanges.Difference, in draft: Workflow, base: Workflow?
+    ) -> String {
         let subject: String
         switch difference.kind {
         case .workflow: subject = "the workflow"
@@ -260,6 +285,7 @@ struct History: Sendable {
             subject = name.isEmpty ? "job \(difference.id)" : "job \"\(name)\""
         default: subject = "\(difference.kind.rawValue) \(difference.id)"
         }
-        return "\(subject): " + (difference.field.map { "\($0) \(difference.change.rawValue)" } ?? difference.change.rawValue)
+        return "\(subject): "
+            + (difference.field.map { "\($0) \(difference.change.rawValue)" } ?? difference.change.rawValue)
     }
 }

@@ -33,14 +33,16 @@ extension WeftStore {
     public func drafts(includeRestored: Bool = true) throws -> [WorkflowDraft] {
         try pool.read { db in
             let filter = includeRestored ? "" : "WHERE restored_at IS NULL"
-            return try Row.fetchAll(db, sql: "SELECT * FROM drafts \(filter) ORDER BY id").map(Self.draft(from:))
+            return try Row.fetchAll(db, sql: "SELECT * FROM drafts \(filter) ORDER BY id").map(
+                Self.draft(from:))
         }
     }
 
     /// The draft numbered `id`, restored or not.
     public func draft(id: Int) throws -> WorkflowDraft? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM drafts WHERE id = ?", arguments: [id]).map(Self.draft(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM drafts WHERE id = ?", arguments: [id]).map(
+                Self.draft(from:))
         }
     }
 
@@ -49,10 +51,12 @@ extension WeftStore {
     public func markDraftRestored(id: Int, by actor: String, at time: Date = Date()) throws -> Bool {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE drafts SET restored_at = ?, restored_by = ? WHERE id = ? AND restored_at IS NULL",
+                sql:
+                    "UPDATE drafts SET restored_at = ?, restored_by = ? WHERE id = ? AND restored_at IS NULL",
                 arguments: [time, actor, id])
             guard db.changesCount == 1 else { return false }
-            let workflowID = try String.fetchOne(db, sql: "SELECT workflow_id FROM drafts WHERE id = ?", arguments: [id])
+            let workflowID = try String.fetchOne(
+                db, sql: "SELECT workflow_id FROM drafts WHERE id = ?", arguments: [id])
             try Self.insertAudit(
                 db, time: time, actor: actor, action: "draft.restored", subject: workflowID ?? "",
                 details: ["draft": .integer(Int64(id))])
@@ -63,7 +67,8 @@ extension WeftStore {
     /// Takes back a claim made by ``markDraftRestored(id:by:at:)`` when the restore itself failed.
     public func unmarkDraftRestored(id: Int) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE drafts SET restored_at = NULL, restored_by = NULL WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE drafts SET restored_at = NULL, restored_by = NULL WHERE id = ?", arguments: [id])
         }
     }
 
@@ -71,7 +76,8 @@ extension WeftStore {
         let id: Int = row["id"]
         let key = String(id)
         return WorkflowDraft(
-            id: id, workflowID: row["workflow_id"], basedOn: row["based_on"], displacedBy: row["displaced_by"],
+            id: id, workflowID: row["workflow_id"], basedOn: row["based_on"],
+            displacedBy: row["displaced_by"],
             workflow: try JSONColumns.decode(Workflow.self, from: row["draft"], table: "drafts", key: key),
             people: try JSONColumns.decode([String].self, from: row["people"], table: "drafts", key: key),
             createdAt: row["created_at"], restoredAt: row["restored_at"], restoredBy: row["restored_by"])

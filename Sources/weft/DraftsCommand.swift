@@ -34,26 +34,37 @@ struct Drafts: AsyncParsableCommand {
         @OptionGroup var options: HistoryStoreOptions
 
         func run() async throws {
-            let reply = try await HistoryRequest.perform(.drafts, command: "drafts", options: options, writes: false)
-            guard case .draftsReply(let drafts) = reply else { try HistoryRequest.fail(reply, command: "drafts") }
+            let reply = try await HistoryRequest.perform(
+                .drafts, command: "drafts", options: options, writes: false)
+            guard case .draftsReply(let drafts) = reply else {
+                try HistoryRequest.fail(reply, command: "drafts")
+            }
             if json {
                 print(JSON.stringify(.array(drafts)))
                 return
             }
             if drafts.isEmpty {
-                print("no drafts: no unsaved edits were discarded (only a relay run with --external-update reset discards them)")
+                print("no drafts: no unsaved edits were discarded", terminator: "")
+                print(" (only a relay run with --external-update reset discards them)")
                 return
             }
             for draft in drafts {
                 let entry = draft.objectValue ?? YObject()
+                func text(_ key: String) -> String { entry[key]?.stringValue ?? "?" }
+                func number(_ key: String) -> Int64 { entry[key]?.integerValue ?? 0 }
                 let people = (entry["people"]?.arrayValue ?? []).compactMap(\.stringValue)
-                let status =
-                    entry["restored_at"] == nil
-                    ? "waiting"
-                    : "restored \(HistoryFormat.time(entry["restored_at"]))\(entry["restored_by"]?.stringValue.map { " by \($0)" } ?? "")"
-                print(
-                    "#\(entry["id"]?.integerValue ?? 0)  \(entry["project"]?.stringValue ?? "?")/\(entry["workflow_name"]?.stringValue ?? "?")  edits on v\(entry["based_on"]?.integerValue ?? 0), displaced by v\(entry["displaced_by"]?.integerValue ?? 0)  \(HistoryFormat.time(entry["created_at"]))  \(people.isEmpty ? "editors unknown" : people.joined(separator: ", "))  [\(status)]"
-                )
+                var status = "waiting"
+                if entry["restored_at"] != nil {
+                    status = "restored \(HistoryFormat.time(entry["restored_at"]))"
+                    if let by = entry["restored_by"]?.stringValue { status += " by \(by)" }
+                }
+                let columns = [
+                    "#\(number("id"))", "\(text("project"))/\(text("workflow_name"))",
+                    "edits on v\(number("based_on")), displaced by v\(number("displaced_by"))",
+                    HistoryFormat.time(entry["created_at"]),
+                    people.isEmpty ? "editors unknown" : people.joined(separator: ", "), "[\(status)]",
+                ]
+                print(columns.joined(separator: "  "))
                 for change in (entry["changes"]?.arrayValue ?? []).compactMap(\.stringValue) {
                     print("    \(change)")
                 }

@@ -44,20 +44,24 @@ struct Export: AsyncParsableCommand {
 
     var resolvedFormat: Format {
         if let format { return format }
-        return out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() == "json" } == true ? .json : .yaml
+        return out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() == "json" } == true
+            ? .json : .yaml
     }
 
     var statePath: String? {
         if let state { return state }
         guard let out, resolvedFormat == .yaml else { return nil }
-        return URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent(".state.json").path
+        return URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent(".state.json")
+            .path
     }
 
     func run() async throws {
         var previous: YAny?
-        if resolvedFormat == .yaml, let statePath, let data = FileManager.default.contents(atPath: statePath) {
+        if resolvedFormat == .yaml, let statePath, let data = FileManager.default.contents(atPath: statePath)
+        {
             do { previous = try JSON.parse(String(decoding: data, as: UTF8.self)) } catch {
-                FileHandleOutput.standardError("weft export: the state file \(statePath) is not JSON: \(error)\n")
+                FileHandleOutput.standardError(
+                    "weft export: the state file \(statePath) is not JSON: \(error)\n")
                 throw ExitCode(1)
             }
         }
@@ -87,7 +91,8 @@ struct Export: AsyncParsableCommand {
             FileHandleOutput.standardError("state written to \(statePath)\n")
         } else {
             FileHandleOutput.standardError(
-                "no state file written (use --out or --state): deploying this YAML would make new workflows\n")
+                "no state file written (use --out or --state): deploying this YAML would make new workflows\n"
+            )
         }
     }
 }

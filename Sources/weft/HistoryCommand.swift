@@ -41,16 +41,18 @@ struct History: AsyncParsableCommand {
             return
         }
         let object = identity.objectValue ?? YObject()
-        print(
-            "\(object["project"]?.stringValue ?? "?")/\(object["name"]?.stringValue ?? "?")  (\(object["id"]?.stringValue ?? "?")): \(versions.count) version(s)"
-        )
+        let path = "\(object["project"]?.stringValue ?? "?")/\(object["name"]?.stringValue ?? "?")"
+        print("\(path)  (\(object["id"]?.stringValue ?? "?")): \(versions.count) version(s)")
         for version in versions {
             let entry = version.objectValue ?? YObject()
             let number = "v\(entry["lock_version"]?.integerValue ?? 0)"
             let source = entry["source"]?.stringValue ?? "?"
-            print(
-                "  \(number.padding(toLength: 5, withPad: " ", startingAt: 0)) \(HistoryFormat.time(entry["created_at"]))  \(source.padding(toLength: 8, withPad: " ", startingAt: 0))  \(HistoryFormat.actor(entry["actor"]))"
-            )
+            let columns = [
+                number.padding(toLength: 4, withPad: " ", startingAt: 0),
+                HistoryFormat.time(entry["created_at"]),
+                source.padding(toLength: 8, withPad: " ", startingAt: 0), HistoryFormat.actor(entry["actor"]),
+            ]
+            print("  " + columns.joined(separator: "  "))
         }
     }
 }
@@ -95,9 +97,11 @@ struct Show: AsyncParsableCommand {
             return
         }
         let value = try JSONDecoder().decode(Workflow.self, from: Data(JSON.stringify(workflowJSON).utf8))
-        print(
-            "\(value.name)  version \(value.lockVersion)  \(HistoryFormat.time(entry["created_at"]))  \(entry["source"]?.stringValue ?? "?")  \(HistoryFormat.actor(entry["actor"]))"
-        )
+        let columns = [
+            value.name, "version \(value.lockVersion)", HistoryFormat.time(entry["created_at"]),
+            entry["source"]?.stringValue ?? "?", HistoryFormat.actor(entry["actor"]),
+        ]
+        print(columns.joined(separator: "  "))
         print(WorkflowText.render(value), terminator: "")
     }
 }
@@ -135,7 +139,8 @@ struct Restore: AsyncParsableCommand {
         let reply = try await HistoryRequest.perform(
             .restore(workflow: workflow, lockVersion: lockVersion), command: "restore", options: options,
             writes: true)
-        guard case .restored(let identity, let newVersion, let from, let changed, let conflicts) = reply else {
+        guard case .restored(let identity, let newVersion, let from, let changed, let conflicts) = reply
+        else {
             try HistoryRequest.fail(reply, command: "restore")
         }
         let name = identity.objectValue?["name"]?.stringValue ?? workflow
@@ -145,7 +150,9 @@ struct Restore: AsyncParsableCommand {
         }
         print("\(name): version \(from) restored as version \(newVersion)")
         if !conflicts.isEmpty {
-            print("  \(conflicts.count) unsaved edit(s) in open editors gave way to it (the editors were told):")
+            print(
+                "  \(conflicts.count) unsaved edit(s) in open editors gave way to it (the editors were told):"
+            )
             for conflict in conflicts {
                 print("    \(conflict.objectValue?["message"]?.stringValue ?? JSON.stringify(conflict))")
             }

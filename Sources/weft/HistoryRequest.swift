@@ -11,7 +11,9 @@ import YCRDT
 struct HistoryStoreOptions: ParsableArguments {
     @OptionGroup var location: RelayLocationOptions
 
-    @Option(name: .long, help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
+    @Option(
+        name: .long,
+        help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
     var db: String?
 }
 
@@ -26,15 +28,20 @@ enum HistoryRequest {
             defer { connection.close() }
             try connection.send(.control(request))
             return try connection.receive(timeout: .seconds(120)) { message -> ControlMessage? in
-                if case .control(let control) = message, control.direction != .clientToRelay { return control }
+                if case .control(let control) = message, control.direction != .clientToRelay {
+                    return control
+                }
                 return nil
             }
         }
         let path = options.db ?? DefaultPaths.database
+        let socket = options.location.socketPath
+        func refuse(_ message: String) -> ExitCode {
+            FileHandleOutput.standardError("weft \(command): \(message)\n")
+            return ExitCode(1)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
-            FileHandleOutput.standardError(
-                "weft \(command): no relay is running at \(options.location.socketPath) and there is no database at \(path)\n")
-            throw ExitCode(1)
+            throw refuse("no relay is running at \(socket) and there is no database at \(path)")
         }
         let store = try WeftStore(path: path)
         let pid = getpid()
@@ -42,13 +49,12 @@ enum HistoryRequest {
             guard try store.acquireDeployLock(owner: "weft \(command)", pid: pid) else {
                 let holder = try store.deployLockHolder()
                 if let holder, holder.owner == RelayServer.lockOwner {
-                    FileHandleOutput.standardError(
-                        "weft \(command): a relay (pid \(holder.pid)) serves \(path) but does not listen on \(options.location.socketPath); pass its --socket\n")
-                } else {
-                    FileHandleOutput.standardError(
-                        "weft \(command): another process (\(holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown")) holds the database; try again\n")
+                    throw refuse(
+                        "a relay (pid \(holder.pid)) serves \(path) but does not listen on \(socket); pass its --socket"
+                    )
                 }
-                throw ExitCode(1)
+                let who = holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown"
+                throw refuse("another process (\(who)) holds the database; try again")
             }
             FileHandleOutput.standardError("no relay is running; writing \(path) directly…\n")
         }

@@ -21,16 +21,21 @@ extension RelaySuite {
                 #expect(try weft(["drafts"], relay).standardOutputText.contains("no drafts"))
 
                 // The deploy resets the document: Ann's note is gone from it, kept as draft 1.
-                try project.file.rewrite { $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')") }
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')")
+                }
                 try project.file.deploy(to: relay)
                 let notice = try ann.takeWorkflowSaved()
                 #expect(notice.source == .deploy)
-                try ann.waitUntil("the reset reaches Ann") { !ann.workflow.body(of: onFail).contains("Ann's") }
+                try ann.waitUntil("the reset reaches Ann") {
+                    !ann.workflow.body(of: onFail).contains("Ann's")
+                }
                 #expect(!ann.isDirty)
 
                 let listed = try weft(["drafts", "--json"], relay)
                 #expect(listed.status == 0, "\(listed.standardErrorText)")
-                let drafts = try JSON.parse(listed.standardOutputText).arrayValue?.compactMap(\.objectValue) ?? []
+                let drafts =
+                    try JSON.parse(listed.standardOutputText).arrayValue?.compactMap(\.objectValue) ?? []
                 #expect(drafts.count == 1)
                 let draft = try #require(drafts.first)
                 #expect(draft["id"]?.integerValue == 1)
@@ -40,17 +45,23 @@ extension RelaySuite {
                 #expect(draft["changes"] == ["job \"on fail\": body changed"])
                 #expect(draft["restored_at"] == nil)
                 let table = try weft(["drafts"], relay).standardOutputText
-                #expect(table.contains("#1") && table.contains("workflow 1") && table.contains("Ann") && table.contains("waiting"))
+                #expect(
+                    table.contains("#1") && table.contains("workflow 1") && table.contains("Ann")
+                        && table.contains("waiting"))
 
                 // Restored: the note comes back into the live document as an unsaved edit, on top of v2.
                 let restore = try weft(["drafts", "restore", "1"], relay)
                 #expect(restore.status == 0, "\(restore.standardErrorText)")
-                try ann.waitUntil("the note comes back") { ann.workflow.body(of: onFail).hasSuffix("// Ann's unsaved note\n") }
+                try ann.waitUntil("the note comes back") {
+                    ann.workflow.body(of: onFail).hasSuffix("// Ann's unsaved note\n")
+                }
                 #expect(ann.workflow.body(of: webhook).contains("console.log('v2')"))
                 #expect(ann.isDirty)
                 #expect(ann.unsavedDifferences.map(\.id) == [onFail])
                 let stored = try storedWorkflow(project.workflow1, in: relay)
-                #expect(stored.lockVersion == 2 && !stored.body(of: onFail).contains("Ann's"), "nothing was saved")
+                #expect(
+                    stored.lockVersion == 2 && !stored.body(of: onFail).contains("Ann's"), "nothing was saved"
+                )
 
                 // Someone joining now sees the edit too.
                 let bob = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Bob")
@@ -62,7 +73,8 @@ extension RelaySuite {
                 #expect(again.status == 1 && again.standardErrorText.contains("restored already"))
                 let unknown = try weft(["drafts", "restore", "99"], relay)
                 #expect(unknown.status == 1 && unknown.standardErrorText.contains("no draft 99"))
-                let after = try JSON.parse(weft(["drafts", "--json"], relay).standardOutputText).arrayValue?.first
+                let after = try JSON.parse(weft(["drafts", "--json"], relay).standardOutputText).arrayValue?
+                    .first
                 #expect(after?.objectValue?["restored_at"] != nil)
                 #expect(ann.errors.isEmpty && bob.errors.isEmpty)
             }
@@ -83,7 +95,9 @@ extension RelaySuite {
                     try ann.append("// kept\n", toBodyOf: onFail)
                     try ann.edit { $0.jobs[$0.jobIndex(onSuccess)].name = "on success (Ann)" }
                     try ann.waitForAcks()
-                    try project.file.rewrite { $0.replacingOnce("name: on success", with: "name: on success (deployed)") }
+                    try project.file.rewrite {
+                        $0.replacingOnce("name: on success", with: "name: on success (deployed)")
+                    }
                     try project.file.deploy(to: relay)
                     _ = try ann.takeWorkflowSaved()
                     ann.close()

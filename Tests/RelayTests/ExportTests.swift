@@ -12,11 +12,15 @@ extension RelaySuite {
         /// The real OpenFn files, each deployed as it is: exporting (YAML with its state file, and
         /// provisioning JSON), deploying the export and exporting again changes nothing and gives the
         /// same bytes.
-        @Test(arguments: [
-            ("openfn/lightning-canonical_project.yaml", "project.yaml", nil),
-            ("openfn/kit-deploy-fullExampleSpec.json", "project.yaml", "openfn/kit-deploy-fullExampleState.json"),
-            ("openfn/kit-deploy-lightningProjectPayload.json", "project.json", nil),
-        ] as [(String, String, String?)])
+        @Test(
+            arguments: [
+                ("openfn/lightning-canonical_project.yaml", "project.yaml", nil),
+                (
+                    "openfn/kit-deploy-fullExampleSpec.json", "project.yaml",
+                    "openfn/kit-deploy-fullExampleState.json"
+                ),
+                ("openfn/kit-deploy-lightningProjectPayload.json", "project.json", nil),
+            ] as [(String, String, String?)])
         func exportDeployExportIsAFixedPoint(fixture: String, name: String, state: String?) throws {
             try withRelay { relay in
                 let file = relay.folder.file(name)
@@ -27,8 +31,11 @@ extension RelaySuite {
                 let deployed = try weft(["deploy", file], relay)
                 #expect(deployed.status == 0, "\(deployed.standardErrorText)\(deployed.standardOutputText)")
                 let store = try WeftStore(path: relay.database)
-                guard let project = try store.projects().first?.name else { throw TestSupportError("nothing deployed") }
-                let versions = try store.projects().flatMap { try store.workflows(in: $0.id) }.map(\.lockVersion)
+                guard let project = try store.projects().first?.name else {
+                    throw TestSupportError("nothing deployed")
+                }
+                let versions = try store.projects().flatMap { try store.workflows(in: $0.id) }.map(
+                    \.lockVersion)
 
                 for format in ["yaml", "json"] {
                     let first = relay.folder.file("\(format)1/project.\(format)")
@@ -36,15 +43,21 @@ extension RelaySuite {
                     let exported = try weft(["export", project, "--out", first], relay)
                     #expect(exported.status == 0, "\(exported.standardErrorText)")
                     let redeployed = try weft(["deploy", first], relay)
-                    #expect(redeployed.status == 0, "\(redeployed.standardErrorText)\(redeployed.standardOutputText)")
-                    #expect(redeployed.standardOutputText.contains("\(project): nothing changed"), "\(format): \(redeployed.standardOutputText)")
+                    #expect(
+                        redeployed.status == 0,
+                        "\(redeployed.standardErrorText)\(redeployed.standardOutputText)")
+                    #expect(
+                        redeployed.standardOutputText.contains("\(project): nothing changed"),
+                        "\(format): \(redeployed.standardOutputText)")
                     #expect(try weft(["export", project, "--out", second], relay).status == 0)
                     let one = try String(contentsOfFile: first, encoding: .utf8)
                     #expect(one == (try String(contentsOfFile: second, encoding: .utf8)), "\(format)")
                     #expect(!one.isEmpty)
                 }
                 // Still the versions the first deploy made: nothing was written since.
-                #expect(try store.projects().flatMap { try store.workflows(in: $0.id) }.map(\.lockVersion) == versions)
+                #expect(
+                    try store.projects().flatMap { try store.workflows(in: $0.id) }.map(\.lockVersion)
+                        == versions)
             }
         }
 
@@ -64,13 +77,17 @@ extension RelaySuite {
                 #expect(document.project.workflows.map(\.lockVersion) == [1, 1])
 
                 let missing = try weft(["export", "no-such-project"], relay)
-                #expect(missing.status == 1 && missing.standardErrorText.contains("no project \"no-such-project\""))
+                #expect(
+                    missing.status == 1
+                        && missing.standardErrorText.contains("no project \"no-such-project\""))
 
                 #expect(relay.stop() == 0)
                 let out = relay.folder.file("offline/acme.json")
                 let offline = try weft(["export", ProjectFile.projectName, "--out", out], relay)
                 #expect(offline.status == 0, "\(offline.standardErrorText)")
-                #expect(try ProvisioningJSON.parse(String(contentsOfFile: out, encoding: .utf8), file: out).project.name == ProjectFile.projectName)
+                #expect(
+                    try ProvisioningJSON.parse(String(contentsOfFile: out, encoding: .utf8), file: out)
+                        .project.name == ProjectFile.projectName)
             }
         }
     }

@@ -21,7 +21,9 @@ extension RelaySuite {
                 // Ann moves a node and saves (a layout a deploy keeps), then a deploy changes a body.
                 try ann.edit { $0.positions[webhook] = Position(x: 300, y: 40) }
                 guard case .saved = try ann.save() else { throw TestSupportError("Ann's save failed") }
-                try project.file.rewrite { $0.replacingOnce("console.log('webhook job')", with: "console.log('v3')") }
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('v3')")
+                }
                 try project.file.deploy(to: relay, allowStale: true)
                 _ = try ann.takeWorkflowSaved()
 
@@ -31,7 +33,8 @@ extension RelaySuite {
 
                 let listed = try weft(["history", workflow, "--json"], relay)
                 #expect(listed.status == 0, "\(listed.standardErrorText)")
-                let versions = try JSON.parse(listed.standardOutputText).objectValue?["versions"]?.arrayValue ?? []
+                let versions =
+                    try JSON.parse(listed.standardOutputText).objectValue?["versions"]?.arrayValue ?? []
                 let rows = versions.compactMap(\.objectValue)
                 #expect(rows.map { $0["lock_version"]?.integerValue } == [1, 2, 3, 4])
                 #expect(rows.map { $0["source"]?.stringValue } == ["deploy", "editor", "deploy", "restore"])
@@ -46,13 +49,17 @@ extension RelaySuite {
                 #expect(human.status == 0)
                 #expect(human.standardOutputText.contains("| console.log('v3')"))
                 let third = try TestEditor.workflow(
-                    from: JSON.parse(weft(["show", workflow, "--version", "3", "--json"], relay).standardOutputText))
+                    from: JSON.parse(
+                        weft(["show", workflow, "--version", "3", "--json"], relay).standardOutputText))
                 #expect(third.positions[webhook] == Position(x: 300, y: 40))
                 let json = try weft(["show", project.workflow1, "--version", "1", "--json"], relay)
                 let first = try TestEditor.workflow(from: JSON.parse(json.standardOutputText))
-                let stored = try WeftStore(path: relay.database).version(of: project.workflow1, lockVersion: 1)
+                let stored = try WeftStore(path: relay.database).version(
+                    of: project.workflow1, lockVersion: 1)
                 #expect(first == stored?.workflow)
-                #expect(first.positions[webhook] == nil && first.body(of: webhook).contains("console.log('webhook job')"))
+                #expect(
+                    first.positions[webhook] == nil
+                        && first.body(of: webhook).contains("console.log('webhook job')"))
 
                 // The restore is what the database and Ann's editor now hold.
                 let current = try storedWorkflow(project.workflow1, in: relay)
@@ -87,7 +94,9 @@ extension RelaySuite {
         @Test func aRestoreReachesOpenEditorsAndKeepsTheirUnsavedEdits() throws {
             try withRelay { relay in
                 let project = try DeployedProject.deploy(to: relay)
-                try project.file.rewrite { $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')") }
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')")
+                }
                 try project.file.deploy(to: relay)
                 let ann = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Ann")
                 let bob = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Bob")
@@ -102,7 +111,8 @@ extension RelaySuite {
                 for editor in [ann, bob] {
                     let notice = try editor.takeWorkflowSaved()
                     #expect(notice.source == .restore)
-                    #expect(notice.actor.kind == .person && notice.actor.name == ProcessInfo.processInfo.userName)
+                    #expect(
+                        notice.actor.kind == .person && notice.actor.name == ProcessInfo.processInfo.userName)
                     #expect(notice.lockVersion == 3)
                     #expect(notice.conflicts.isEmpty)
                 }
@@ -141,7 +151,9 @@ extension RelaySuite {
                     try ann.waitForAcks()
                     ann.close()
                 }
-                try project.file.rewrite { $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')") }
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')")
+                }
                 try project.file.deploy(to: relay)
                 try waitUntilNoRoomIsLoaded(relay)
                 #expect(relay.stop() == 0)
@@ -168,7 +180,8 @@ extension RelaySuite {
             try withRelay { relay in
                 let project = try DeployedProject.deploy(to: relay)
                 try grant(
-                    ProcessInfo.processInfo.userName, role: "viewer", project: ProjectFile.projectName, relay: relay)
+                    ProcessInfo.processInfo.userName, role: "viewer", project: ProjectFile.projectName,
+                    relay: relay)
                 let history = try weft(["history", project.workflow1], relay)
                 #expect(history.status == 0, "\(history.standardErrorText)")
                 let restore = try weft(["restore", project.workflow1, "--version", "1"], relay)

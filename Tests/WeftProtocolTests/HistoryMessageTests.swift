@@ -48,7 +48,9 @@ import YCRDT
             #"{"type":"exported","project":{"id":"p1","name":"acme"},"format":"json","text":"{}\n"}"#
         ),
         (
-            .exported(project: ["id": "p1", "name": "acme"], format: "yaml", text: "name: acme\n", state: ["id": "p1"]),
+            .exported(
+                project: ["id": "p1", "name": "acme"], format: "yaml", text: "name: acme\n",
+                state: ["id": "p1"]),
             #"{"type":"exported","project":{"id":"p1","name":"acme"},"format":"yaml","text":"name: acme\n","state":{"id":"p1"}}"#
         ),
         (
@@ -80,8 +82,14 @@ import YCRDT
 
     /// An export without a format is a YAML export; a restore without its version is malformed.
     @Test func defaultsAndMissingFields() throws {
-        #expect(try ControlMessage(jsonText: #"{"type":"export","project":"acme"}"#) == .export(project: "acme", format: "yaml"))
-        #expect(throws: ProtocolError.self) { try ControlMessage(jsonText: #"{"type":"restore","workflow":"w"}"#) }
-        #expect(throws: ProtocolError.self) { try ControlMessage(jsonText: #"{"type":"restore_draft","id":"x"}"#) }
+        #expect(
+            try ControlMessage(jsonText: #"{"type":"export","project":"acme"}"#)
+                == .export(project: "acme", format: "yaml"))
+        #expect(throws: ProtocolError.self) {
+            try ControlMessage(jsonText: #"{"type":"restore","workflow":"w"}"#)
+        }
+        #expect(throws: ProtocolError.self) {
+            try ControlMessage(jsonText: #"{"type":"restore_draft","id":"x"}"#)
+        }
     }
 }

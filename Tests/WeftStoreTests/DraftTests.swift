@@ -8,7 +8,8 @@ import WorkflowModel
     @Test func aDraftIsKeptListedAndRestoredOnce() throws {
         let store = try WeftStore.temporary()
         _ = try store.createProject(id: "p", name: "acme")
-        let saved = try store.createWorkflow(Samples.richWorkflow(), in: "p", actor: Samples.deployer, source: .deploy)
+        let saved = try store.createWorkflow(
+            Samples.richWorkflow(), in: "p", actor: Samples.deployer, source: .deploy)
         var edited = saved.workflow
         edited.jobs[0].body += "// unsaved\n"
 
