@@ -72,8 +72,9 @@ struct History: Sendable {
         }
     }
 
+    /// The workflow `key` names; a deleted one too (its history stays, and a restore brings it back).
     private func workflow(_ key: String) throws -> (workflow: Workflow, projectID: String) {
-        guard let (id, projectID) = try provisioner.resolveWorkflow(key),
+        guard let (id, projectID) = try provisioner.resolveWorkflow(key) ?? deletedWorkflow(key),
             let workflow = try store.workflow(id: id)
         else {
             throw Refusal(
@@ -81,6 +82,20 @@ struct History: Sendable {
                 "no workflow \"\(key)\" (use its id or project/workflow; `weft ls` lists them)")
         }
         return (workflow, projectID)
+    }
+
+    /// `project/workflow` of a deleted workflow (the last deleted, when several had the name).
+    private func deletedWorkflow(_ key: String) throws -> (workflowID: String, projectID: String)? {
+        guard let slash = key.lastIndex(of: "/") else { return nil }
+        let projectKey = String(key[..<slash])
+        let name = String(key[key.index(after: slash)...])
+        guard let project = try store.project(id: projectKey) ?? store.project(named: projectKey) else {
+            return nil
+        }
+        let deleted = try store.workflows(in: project.id, includeDeleted: true).filter {
+            $0.name == name && $0.deletedAt != nil
+        }
+        return deleted.max { $0.updatedAt < $1.updatedAt }.map { ($0.id, project.id) }
     }
 
     private func identity(of workflow: Workflow, projectID: String) throws -> YAny {

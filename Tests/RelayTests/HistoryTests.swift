@@ -175,6 +175,29 @@ extension RelaySuite {
             }
         }
 
+        /// A workflow a deploy deleted keeps its history under its old name, and restoring a version from
+        /// before the deletion brings it back.
+        @Test func aDeletedWorkflowCanBeRestored() throws {
+            try withRelay { relay in
+                let project = try DeployedProject.deploy(to: relay)
+                try project.file.rewrite { text in
+                    String(text[..<text.range(of: "  workflow-2:")!.lowerBound])
+                }
+                try project.file.deploy(to: relay)
+                #expect(try relay.workflows()[ProjectFile.projectName]?["workflow 2"] == nil)
+
+                let workflow = "\(ProjectFile.projectName)/workflow 2"
+                let history = try weft(["history", workflow, "--json"], relay)
+                #expect(history.status == 0, "\(history.standardErrorText)")
+                let versions = try JSON.parse(history.standardOutputText).objectValue?["versions"]?.arrayValue
+                #expect(versions?.count == 2)
+                let restore = try weft(["restore", workflow, "--version", "1"], relay)
+                #expect(restore.status == 0, "\(restore.standardErrorText)")
+                #expect(try relay.workflows()[ProjectFile.projectName]?["workflow 2"]?.lockVersion == 3)
+                #expect(try storedWorkflow(project.workflow2, in: relay).deletedAt == nil)
+            }
+        }
+
         /// A viewer may read the history but not restore.
         @Test func aViewerReadsHistoryButCannotRestore() throws {
             try withRelay { relay in
