@@ -36,6 +36,13 @@ public enum ControlMessage: Sendable, Hashable {
     case status
     /// Ask for the projects and their workflows. Answered by ``listReply(projects:)``.
     case list
+    /// History, export and drafts requests (ControlMessage+History.swift; docs/protocol.md).
+    case history(workflow: String)
+    case showVersion(workflow: String, lockVersion: Int)
+    case restore(workflow: String, lockVersion: Int)
+    case export(project: String, format: String, state: YAny? = nil)
+    case drafts
+    case restoreDraft(id: Int)
 
     // MARK: Relay to client
 
@@ -77,6 +84,13 @@ public enum ControlMessage: Sendable, Hashable {
     case error(code: String, message: String)
     /// The answer to ``ping(id:)``.
     case pong(id: YAny? = nil)
+    /// Answers to the history, export and drafts requests (ControlMessage+History.swift).
+    case historyReply(workflow: YAny, versions: [YAny])
+    case versionReply(version: YAny)
+    case restored(workflow: YAny, lockVersion: Int, restoredFrom: Int, changed: Bool, conflicts: [YAny])
+    case exported(project: YAny, format: String, text: String, state: YAny? = nil)
+    case draftsReply(drafts: [YAny])
+    case draftRestored(id: Int, workflow: YAny, summary: YAny, conflicts: [YAny])
 
     // MARK: Any direction
 
@@ -115,6 +129,9 @@ public enum ControlMessage: Sendable, Hashable {
         case .listReply: "list_reply"
         case .error: "error"
         case .pong: "pong"
+        case .history, .showVersion, .restore, .export, .drafts, .restoreDraft, .historyReply, .versionReply,
+            .restored, .exported, .draftsReply, .draftRestored:
+            historyType
         case .unknown(let type, _): type
         }
     }
@@ -130,6 +147,8 @@ public enum ControlMessage: Sendable, Hashable {
     public var direction: Direction {
         switch self {
         case .join, .leave, .save, .deploy, .ping, .status, .list: .clientToRelay
+        case .history, .showVersion, .restore, .export, .drafts, .restoreDraft: .clientToRelay
+        case .historyReply, .versionReply, .restored, .exported, .draftsReply, .draftRestored: .relayToClient
         case .joined, .saved, .saveFailed, .workflowSaved, .ack, .deployed, .deployFailed, .statusReply,
             .listReply, .error, .pong:
             .relayToClient
@@ -141,7 +160,7 @@ public enum ControlMessage: Sendable, Hashable {
     public static let knownTypes = [
         "join", "leave", "save", "deploy", "ping", "status", "list", "joined", "saved", "save_failed",
         "workflow_saved", "ack", "deployed", "deploy_failed", "status_reply", "list_reply", "error", "pong",
-    ]
+    ] + historyTypes
 }
 
 // MARK: - JSON
@@ -206,6 +225,9 @@ extension ControlMessage {
         case .error(let code, let message):
             add("code", .string(code))
             add("message", .string(message))
+        case .history, .showVersion, .restore, .export, .drafts, .restoreDraft, .historyReply, .versionReply,
+            .restored, .exported, .draftsReply, .draftRestored:
+            fields += historyFields
         case .unknown(_, let body):
             for (key, value) in body.objectValue ?? YObject() where key != "type" {
                 fields.append((key, value))
@@ -288,7 +310,7 @@ extension ControlMessage {
         case "list_reply": self = .listReply(projects: try fields.any("projects"))
         case "error": self = .error(code: try fields.string("code"), message: try fields.string("message"))
         case "pong": self = .pong(id: fields.optionalAny("id"))
-        default: self = .unknown(type: type, body: json)
+        default: self = try Self.historyMessage(type, fields) ?? .unknown(type: type, body: json)
         }
     }
 
@@ -308,7 +330,7 @@ extension ControlMessage {
 
 /// Typed reads of a control message's fields, with errors that name the message and the field.
 /// `null` counts as absent.
-private struct Fields {
+struct Fields {
     let type: String
     let object: YObject
 

@@ -37,6 +37,12 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case forbidden = "forbidden"
     /// A viewer sent a document update; it was not applied.
     case readOnly = "read_only"
+    /// The workflow has no version with that lock_version (`show_version`, `restore`).
+    case versionNotFound = "version_not_found"
+    /// No discarded draft with that id (`restore_draft`).
+    case draftNotFound = "draft_not_found"
+    /// The draft was restored before; it is not applied twice.
+    case draftAlreadyRestored = "draft_already_restored"
 
     // Documents and limits.
 

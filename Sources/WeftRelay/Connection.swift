@@ -88,6 +88,8 @@ final class Connection {
             send(.statusReply(status: await statusSource()))
         case .list:
             send(.listReply(projects: await provisioner.listing(registry: registry)))
+        case .history, .showVersion, .restore, .export, .drafts, .restoreDraft:
+            send(await History(services: services, registry: registry).handle(control, requester: peerName))
         case .unknown(let type, _):
             send(.error(.unknownControlType, "unknown control message type \"\(type)\""))
         default:

@@ -48,6 +48,8 @@ actor Room {
     private var logBytesSinceSnapshot = 0
     /// Updates the relay's own transactions produced, waiting to be committed and forwarded.
     private let relayUpdates = UpdateCollector()
+    /// Who edited the document since its base last changed: the people a discarded draft names.
+    private var unsavedEditors: Set<String> = []
 
     init(
         workflowID: String, projectID: String, base: Workflow, services: RelayServices,
@@ -133,6 +135,7 @@ actor Room {
             newVersion: base, oldBase: oldBase ?? inDocument, to: doc, policy: services.configuration.externalUpdatePolicy,
             origin: RelayOrigin.relay)
         try await commitRelayUpdates()
+        keepDraft(of: outcome, basedOn: inDocument.lockVersion, displacedBy: base.lockVersion)
         services.logger.info(
             "healed a stale document",
             metadata: [
@@ -288,6 +291,7 @@ actor Room {
             return .error(.updateRejected, "the update could not be applied: \(error)")
         }
         broadcast(.sync(.update(update)), except: session.id)
+        unsavedEditors.insert(session.name)
         // The store works again: a change of the relay's own that failed to commit goes out now.
         if !relayUpdates.updates.isEmpty { try? await commitRelayUpdates() }
         if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes { await compact() }
@@ -390,6 +394,7 @@ actor Room {
         }
         let previous = base
         base = result.workflow
+        unsavedEditors.removeAll()
         // The document carries the new version and no errors; everyone gets it through sync.
         let document = doc
         document.transact(origin: RelayOrigin.relay) { transaction in
@@ -435,6 +440,8 @@ actor Room {
             origin: RelayOrigin.relay)
         base = newVersion
         try await commitRelayUpdates()
+        keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
+        if !outcome.stillDirty { unsavedEditors.removeAll() }
         let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
         let notice = WireMessage.control(
             .workflowSaved(
@@ -445,6 +452,53 @@ actor Room {
         broadcast(notice, except: nil)
         if sessions.isEmpty { releaseIfUnused() }
         return outcome
+    }
+
+    /// Stores the unsaved edits a reset discarded, so that `weft drafts restore` can bring them back.
+    /// A failure is logged, never thrown: the new version is already committed and in the document.
+    private func keepDraft(of outcome: RebaseOutcome, basedOn: Int, displacedBy: Int) {
+        guard var draft = outcome.draft else { return }
+        draft.id = workflowID
+        do {
+            let id = try services.store.saveDraft(
+                draft, basedOn: basedOn, displacedBy: displacedBy, people: unsavedEditors.sorted())
+            services.logger.info(
+                "kept the discarded unsaved edits as a draft",
+                metadata: ["workflow": "\(workflowID)", "draft": "\(id)", "displaced_by": "\(displacedBy)"])
+        } catch {
+            services.logger.error(
+                "could not keep the discarded unsaved edits", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+        }
+        unsavedEditors.removeAll()
+    }
+
+    /// Merges a kept draft's edits into the document as unsaved changes (no version is saved), three-way:
+    /// base = the version the draft was edited on, ours = the draft, theirs = the document now (its base
+    /// plus whatever is unsaved in it). Where both changed the same thing differently, the document's
+    /// side is kept and reported.
+    ///
+    /// Returns nil when the room is unloading or unloaded, as ``applyExternal(_:actor:source:)`` does.
+    func applyDraft(_ draft: Workflow, editedOn draftBase: Workflow) async throws
+        -> (summary: ReconcileSummary, conflicts: [RebaseConflict])?
+    {
+        switch state {
+        case .unloading:
+            await withCheckedContinuation { unloadWaiters.append($0) }
+            return nil
+        case .unloaded: return nil
+        case .loading, .ready, .draining: break
+        }
+        try await ensureLoaded()
+        var current = WorkflowDocument.read(doc)
+        current.id = workflowID
+        var ours = draft
+        ours.id = workflowID
+        var (merged, conflicts) = ThreeWayMerge.merge(base: draftBase, ours: ours, theirs: current)
+        merged.lockVersion = current.lockVersion
+        let summary = Reconciler.reconcile(doc, to: merged, origin: RelayOrigin.relay)
+        try await commitRelayUpdates()
+        if sessions.isEmpty { releaseIfUnused() }
+        return (summary, conflicts)
     }
 
     // MARK: Status

@@ -60,6 +60,17 @@ actor RoomRegistry {
         }
     }
 
+    /// Merges a kept draft into a workflow's document, loaded or not (see ``Room/applyDraft(_:editedOn:)``).
+    func applyDraft(_ draft: Workflow, editedOn base: Workflow, workflowID: String) async throws
+        -> (summary: ReconcileSummary, conflicts: [RebaseConflict])
+    {
+        while true {
+            let room = try room(for: workflowID)
+            if let outcome = try await room.applyDraft(draft, editedOn: base) { return outcome }
+            if rooms[workflowID] === room { rooms[workflowID] = nil }
+        }
+    }
+
     /// Compacts every loaded document (on shutdown).
     func compactAll() async {
         for room in rooms.values { await room.compact() }

@@ -125,7 +125,8 @@ import YCRDT
     }
 
     @Test func theExamplesCoverEveryKnownType() {
-        #expect(Set(Self.examples.map(\.0.type)) == Set(ControlMessage.knownTypes + ["cursor_hint"]))
+        let examples = Self.examples + HistoryMessageTests.examples
+        #expect(Set(examples.map(\.0.type)) == Set(ControlMessage.knownTypes + ["cursor_hint"]))
     }
 
     @Test func directionsAreAssigned() {

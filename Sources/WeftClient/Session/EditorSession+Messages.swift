@@ -118,6 +118,9 @@ extension EditorSession {
         case .join, .leave, .save, .deploy, .ping, .status, .list, .deployed, .deployFailed, .statusReply,
             .listReply, .pong, .unknown:
             break  // Not for an editor (or newer than this client): ignored, as the protocol asks.
+        case .history, .showVersion, .restore, .export, .drafts, .restoreDraft, .historyReply, .versionReply,
+            .restored, .exported, .draftsReply, .draftRestored:
+            break  // The history commands' requests and answers: not for an editor.
         }
     }
 

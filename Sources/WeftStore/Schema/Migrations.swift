@@ -12,6 +12,9 @@ enum Migrations {
             try createAccessTables(db)
             try createAuditAndLockTables(db)
         }
+        migrator.registerMigration("drafts: the unsaved edits a reset discarded") { db in
+            try createDraftTable(db)
+        }
         return migrator
     }
 
