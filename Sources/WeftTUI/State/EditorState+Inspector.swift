@@ -46,10 +46,11 @@ extension EditorState {
                 return []
             case .enter:
                 return commitTyping(inspector, field: field, thenFocus: inspector.focus)
-            case .tab:
-                return commitTyping(inspector, field: field, thenFocus: (inspector.focus + 1) % fields.count)
-            case .backTab:
-                return commitTyping(inspector, field: field, thenFocus: (inspector.focus + fields.count - 1) % fields.count)
+            case .tab, .backTab:
+                let step = key == .tab ? 1 : fields.count - 1
+                let effects = commitTyping(inspector, field: field, thenFocus: (inspector.focus + step) % fields.count)
+                typeFocusedFieldIfText()
+                return effects
             default:
                 if input.handle(key) {
                     inspector.editing = input
@@ -89,6 +90,14 @@ extension EditorState {
             break
         }
         return []
+    }
+
+    /// After Tab from a typed field: the next field is typed too when it is text.
+    private mutating func typeFocusedFieldIfText() {
+        guard case .inspector(var inspector) = mode, let field = inspector.focusedField(in: workflow), field.isText
+        else { return }
+        inspector.editing = LineInput(field.text(of: inspector.entityID, in: workflow) ?? "")
+        setMode(.inspector(inspector))
     }
 
     /// Enter on a field: starts typing a text field, takes the next (or previous) choice, flips a toggle.
@@ -134,10 +143,12 @@ extension EditorState {
         errors.remove(field.kind == .workflow ? nil : id, field: field.key)
         setRelayErrors(errors)
         let effects = requestEdit(.setField(field, value: value, of: id))
-        // A trigger's type or an edge's condition changes which fields there are: stay on the same one.
+        // A trigger's type or an edge's condition changes which fields there are: a choice keeps the
+        // focus on itself; after typing, the focus stays where Tab sent it (within the fields).
         if case .inspector(var open) = mode {
             let fields = FormField.fields(for: open.entityID, in: workflow)
-            open.focus = fields.firstIndex(of: field) ?? min(open.focus, max(0, fields.count - 1))
+            let keep = inspector != nil ? fields.firstIndex(of: field) : nil
+            open.focus = keep ?? min(open.focus, max(0, fields.count - 1))
             setMode(.inspector(open))
         }
         return effects
