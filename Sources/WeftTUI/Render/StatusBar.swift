@@ -112,12 +112,12 @@ public enum MessageLine {
         case .who:
             line = StyledLine([.init("Esc", .helpKey), .init(" closes the list")])
         case .confirmRebase(let stale):
-            var text = "Not saved: version \(stale.currentLockVersion) was saved since your v\(state.lockVersion)"
+            // The keys first, so they show on a narrow screen; what moved after them.
             let moved = state.movedDescription(stale)
-            if !moved.isEmpty { text += " (\(moved))" }
             line = StyledLine([
-                .init(text + ". ", .toastWarn), .init("r", .helpKey), .init(" rebase and save again  "),
-                .init("Esc", .helpKey), .init(" not now"),
+                .init("Not saved: v\(stale.currentLockVersion) came first. ", .toastWarn), .init("r", .helpKey),
+                .init(" rebase and save again  "), .init("Esc", .helpKey), .init(" not now"),
+                .init(moved.isEmpty ? "" : "  \(glyphs.separator) moved: \(moved)", .muted),
             ])
         case .inspector(let inspector):
             if inspector.editing == nil, let toast = state.toasts.current {
