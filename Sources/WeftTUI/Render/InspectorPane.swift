@@ -29,6 +29,7 @@ public enum InspectorPane {
         var focusedLine = 0
         let valueWidth = max(4, width - 2 - labelWidth)
         let indent = String(repeating: " ", count: 2 + labelWidth)
+        let issues = state.validate(inspector)
         for (index, field) in fields.enumerated() {
             let focused = index == inspector.focus
             if focused { focusedLine = lines.count }
@@ -47,11 +48,11 @@ public enum InspectorPane {
                     row == 0 ? [.init(marker, .accent), .init(label, .fieldName)] : [.init(indent)]
                 lines.append(StyledLine(head + spans))
             }
-            for problem in state.problems(at: field, of: inspector) {
+            for problem in state.problems(at: field, of: inspector, issues: issues) {
                 lines += problemLines(problem, indent: indent, width: valueWidth, glyphs: glyphs)
             }
         }
-        let others = state.otherProblems(of: inspector)
+        let others = state.otherProblems(of: inspector, issues: issues)
         if !others.isEmpty {
             lines.append(.empty)
             for problem in others { lines += problemLines(problem, indent: "", width: width, glyphs: glyphs) }

@@ -164,13 +164,19 @@ extension EditorState {
 
     // MARK: Problems at the fields
 
+    /// The validator's issues with the workflow as it would read with what is being typed.
+    func validate(_ inspector: Inspector) -> [ValidationIssue] {
+        WorkflowValidator.validate(inspector.draft(of: workflow))
+    }
+
     /// What is wrong with `field` of the inspected entity: the validator's errors and warnings on the
     /// workflow as it would read with what is being typed, then the relay's messages from the last
     /// refused save.
-    func problems(at field: FormField, of inspector: Inspector) -> [FieldProblem] {
-        let draft = inspector.draft(of: workflow)
+    ///
+    /// Pass `issues` (``validate(_:)``) when asking about several fields, to validate once.
+    func problems(at field: FormField, of inspector: Inspector, issues: [ValidationIssue]? = nil) -> [FieldProblem] {
         let entity: String? = field.kind == .workflow ? nil : inspector.entityID
-        var problems = WorkflowValidator.validate(draft)
+        var problems = (issues ?? validate(inspector))
             .filter { $0.entityKind == field.kind && $0.entityID == entity && $0.field == field.key }
             .map { FieldProblem(message: $0.message, severity: $0.severity, fromRelay: false) }
         for message in relayErrors.messages(for: entity, field: field.key)
@@ -181,12 +187,11 @@ extension EditorState {
     }
 
     /// Problems of the inspected entity on fields the form does not show (its id, its ends).
-    func otherProblems(of inspector: Inspector) -> [FieldProblem] {
-        let draft = inspector.draft(of: workflow)
+    func otherProblems(of inspector: Inspector, issues: [ValidationIssue]? = nil) -> [FieldProblem] {
         let shown = Set(FormField.fields(for: inspector.entityID, in: workflow).map(\.key))
         let isWorkflow = inspector.entityID == workflow.id
         let entity: String? = isWorkflow ? nil : inspector.entityID
-        var problems = WorkflowValidator.validate(draft)
+        var problems = (issues ?? validate(inspector))
             .filter { $0.entityID == entity && !shown.contains($0.field) && (isWorkflow ? $0.entityKind == .workflow : true) }
             .map { FieldProblem(message: $0.message, severity: $0.severity, fromRelay: false) }
         for (key, messages) in relayErrors.fields(of: entity) where !shown.contains(key) {

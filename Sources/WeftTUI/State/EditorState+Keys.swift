@@ -7,6 +7,10 @@ extension EditorState {
             let committed = commitPendingTyping()
             if case .confirmQuit = mode { setMode(.normal) }
             if case .confirmDelete = mode { setMode(.normal) }
+            if case .confirmRebase(let stale) = mode {
+                setMode(.normal)
+                return rebaseAndSave(onto: stale.currentLockVersion)
+            }
             return committed + requestSave()
         }
         switch mode {

@@ -417,6 +417,10 @@ import YCRDT
         session.drive(&state, .saveRefused(SaveRefusal(reason: "stale", message: "moved", stale: stale)))
         #expect(session.press(&state, .escape) == [])
         #expect(state.mode == .normal)
+
+        session.drive(&state, .saveRefused(SaveRefusal(reason: "stale", message: "moved", stale: stale)))
+        #expect(session.press(&state, .control("s")) == [.save], "Ctrl-S at the question rebases too")
+        #expect(state.mode == .normal)
     }
 
     // MARK: Who is here
