@@ -68,7 +68,7 @@ public enum InspectorPane {
         guard fields.indices.contains(inspector.focus) else { return "Esc done" }
         switch fields[inspector.focus].input {
         case .text: return "Enter types, Esc done"
-        case .choice: return "Space next, Left/Right choose, Esc done"
+        case .choice: return "Space next, Esc done"
         case .toggle: return "Space flips, Esc done"
         }
     }

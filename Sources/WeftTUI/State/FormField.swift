@@ -54,6 +54,9 @@ public struct FormField: Hashable, Sendable {
 
     public static let edgeCondition = FormField(
         .edge, "condition_type", "condition", .choice(Edge.Condition.allCases.map(\.rawValue)))
+    /// A trigger's edge may only be `always` or `js_expression`.
+    public static let triggerEdgeCondition = FormField(
+        .edge, "condition_type", "condition", .choice([Edge.Condition.always, .jsExpression].map(\.rawValue)))
     public static let edgeExpression = FormField(.edge, "condition_expression", "expression", .text(optional: true))
     public static let edgeLabel = FormField(.edge, "condition_label", "label", .text(optional: true))
     public static let edgeEnabled = FormField(.edge, "enabled", "enabled", .toggle)
@@ -72,8 +75,9 @@ public struct FormField: Hashable, Sendable {
             }
         }
         if let edge = workflow.edge(id) {
+            let condition = edge.sourceTriggerID != nil && edge.sourceJobID == nil ? triggerEdgeCondition : edgeCondition
             return edge.conditionType == .jsExpression
-                ? [edgeCondition, edgeExpression, edgeLabel, edgeEnabled] : [edgeCondition, edgeLabel, edgeEnabled]
+                ? [condition, edgeExpression, edgeLabel, edgeEnabled] : [condition, edgeLabel, edgeEnabled]
         }
         return id == workflow.id ? [workflowName] : []
     }

@@ -321,6 +321,16 @@ import YCRDT
         #expect(state.workflow.edge(edge.id)?.conditionType == .onJobFailure)
     }
 
+    @Test func aTriggersEdgeOffersOnlyTheConditionsATriggerAllows() throws {
+        var (state, session) = try Self.start()
+        state.press(.tab)
+        #expect(state.selectedID == "webhook->webhook-job")
+        session.press(&state, .enter, .character(" "))
+        #expect(state.workflow.edge("webhook->webhook-job")?.conditionType == .jsExpression)
+        session.press(&state, .character(" "))
+        #expect(state.workflow.edge("webhook->webhook-job")?.conditionType == .always)
+    }
+
     @Test func connectingRefusesATriggerAsTargetAndAJobToItself() throws {
         var (state, session) = try Self.start()
         state.press(.down)
