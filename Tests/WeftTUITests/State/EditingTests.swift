@@ -393,6 +393,8 @@ import YCRDT
 
         state.press(.down, .down)
         if state.selectedID != "on-fail" { state.press(.left) }
+        let details = DetailPane.lines(for: state, width: 60, glyphs: .unicode).map { $0.spans.map(\.text).joined() }
+        #expect(details.contains("✗ name: is taken (at the last save)"), "the details say it before the form opens")
         session.press(&state, .enter)
         let inspector = try #require(state.mode.inspector)
         #expect(state.problems(at: .jobName, of: inspector) == [FieldProblem(message: "is taken", severity: .error, fromRelay: true)])
