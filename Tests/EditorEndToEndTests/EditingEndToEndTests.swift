@@ -36,7 +36,9 @@ struct EditingEndToEndTests {
 
         // Ann saves: a new version, and nothing unsaved on either side.
         try ann.send("C-s")
-        try ann.waitFor("ann saved version 2") { $0.statusBar.hasPrefix(" workflow 1 v2") && !$0.statusBar.contains("●") }
+        try ann.waitFor("ann saved version 2") {
+            $0.statusBar.hasPrefix(" workflow 1 v2") && !$0.statusBar.contains("●")
+        }
         try bob.waitFor("bob on version 2 without the marker") {
             $0.statusBar.hasPrefix(" workflow 1 v2") && !$0.statusBar.contains("●")
         }
@@ -80,7 +82,9 @@ struct EditingEndToEndTests {
         while carol.workflow.jobs.map(\.name).sorted() != expected, ContinuousClock.now < deadline {
             _ = carol.pump(timeout: .milliseconds(100))
         }
-        #expect(carol.workflow.jobs.map(\.name).sorted() == expected, "the relay has the undo, and carol's rename")
+        #expect(
+            carol.workflow.jobs.map(\.name).sorted() == expected, "the relay has the undo, and carol's rename"
+        )
 
         try ann.send("C-r")
         try ann.waitFor("redone") { $0.contains("│ fetch patients │") && $0.contains("│ notify │") }

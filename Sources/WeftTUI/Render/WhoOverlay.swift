@@ -13,7 +13,9 @@ public enum WhoOverlay {
         for participant in state.participants {
             lines.append(
                 StyledLine([
-                    .init(DisplayWidth.pad(participant.initials, toColumns: 4), .presence(participant.colourIndex)),
+                    .init(
+                        DisplayWidth.pad(participant.initials, toColumns: 4),
+                        .presence(participant.colourIndex)),
                     .init(DisplayWidth.pad(participant.name, toColumns: 18)),
                     .init(state.lookingAt(participant.selectedID), .muted),
                 ]))

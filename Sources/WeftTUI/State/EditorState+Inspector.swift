@@ -13,7 +13,9 @@ extension EditorState {
     /// Enter or `e`: the form of the selection.
     mutating func openInspectorOnSelection() -> [EditorEffect] {
         let id = inspectedID
-        openInspector(on: id, field: FormField.fields(for: id, in: workflow).first, typing: false, closesAfterEdit: false)
+        openInspector(
+            on: id, field: FormField.fields(for: id, in: workflow).first, typing: false,
+            closesAfterEdit: false)
         return []
     }
 
@@ -48,7 +50,8 @@ extension EditorState {
                 return commitTyping(inspector, field: field, thenFocus: inspector.focus)
             case .tab, .backTab:
                 let step = key == .tab ? 1 : fields.count - 1
-                let effects = commitTyping(inspector, field: field, thenFocus: (inspector.focus + step) % fields.count)
+                let effects = commitTyping(
+                    inspector, field: field, thenFocus: (inspector.focus + step) % fields.count)
                 typeFocusedFieldIfText()
                 return effects
             default:
@@ -94,7 +97,8 @@ extension EditorState {
 
     /// After Tab from a typed field: the next field is typed too when it is text.
     private mutating func typeFocusedFieldIfText() {
-        guard case .inspector(var inspector) = mode, let field = inspector.focusedField(in: workflow), field.isText
+        guard case .inspector(var inspector) = mode, let field = inspector.focusedField(in: workflow),
+            field.isText
         else { return }
         inspector.editing = LineInput(field.text(of: inspector.entityID, in: workflow) ?? "")
         setMode(.inspector(inspector))
@@ -115,11 +119,14 @@ extension EditorState {
             let next = options[(index + step + options.count) % options.count]
             return commit(field, value: .text(next), of: id, inspector: inspector)
         case .toggle:
-            return commit(field, value: .flag(!field.flag(of: id, in: workflow)), of: id, inspector: inspector)
+            return commit(
+                field, value: .flag(!field.flag(of: id, in: workflow)), of: id, inspector: inspector)
         }
     }
 
-    private mutating func commitTyping(_ inspector: Inspector, field: FormField, thenFocus focus: Int) -> [EditorEffect] {
+    private mutating func commitTyping(
+        _ inspector: Inspector, field: FormField, thenFocus focus: Int
+    ) -> [EditorEffect] {
         var inspector = inspector
         let text = inspector.editing?.text ?? ""
         inspector.editing = nil
@@ -174,7 +181,9 @@ extension EditorState {
     /// refused save.
     ///
     /// Pass `issues` (``validate(_:)``) when asking about several fields, to validate once.
-    func problems(at field: FormField, of inspector: Inspector, issues: [ValidationIssue]? = nil) -> [FieldProblem] {
+    func problems(
+        at field: FormField, of inspector: Inspector, issues: [ValidationIssue]? = nil
+    ) -> [FieldProblem] {
         let entity: String? = field.kind == .workflow ? nil : inspector.entityID
         var problems = (issues ?? validate(inspector))
             .filter { $0.entityKind == field.kind && $0.entityID == entity && $0.field == field.key }
@@ -192,10 +201,15 @@ extension EditorState {
         let isWorkflow = inspector.entityID == workflow.id
         let entity: String? = isWorkflow ? nil : inspector.entityID
         var problems = (issues ?? validate(inspector))
-            .filter { $0.entityID == entity && !shown.contains($0.field) && (isWorkflow ? $0.entityKind == .workflow : true) }
+            .filter {
+                $0.entityID == entity && !shown.contains($0.field)
+                    && (isWorkflow ? $0.entityKind == .workflow : true)
+            }
             .map { FieldProblem(message: $0.message, severity: $0.severity, fromRelay: false) }
         for (key, messages) in relayErrors.fields(of: entity) where !shown.contains(key) {
-            problems += messages.map { FieldProblem(message: "\(key): \($0)", severity: .error, fromRelay: true) }
+            problems += messages.map {
+                FieldProblem(message: "\(key): \($0)", severity: .error, fromRelay: true)
+            }
         }
         return problems
     }

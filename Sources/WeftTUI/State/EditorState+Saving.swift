@@ -14,7 +14,8 @@ extension EditorState {
             let count = refusal.errors.count
             var text = "Not saved: \(count) problem\(count == 1 ? "" : "s") to fix"
             if let first = refusal.errors.first {
-                let entity = first.id == FieldErrors.workflowKey ? "the workflow" : "“\(displayName(of: first.id))”"
+                let entity =
+                    first.id == FieldErrors.workflowKey ? "the workflow" : "“\(displayName(of: first.id))”"
                 text += ", first \(entity) \(first.field): \(first.message)"
             }
             toast(.error, text + ". Enter on it shows them at the fields.")
@@ -74,7 +75,9 @@ extension EditorState {
         switch key {
         case .escape, .character("q"), .character("w"), .enter, .control("c"): setMode(.normal)
         case .down, .character("j"):
-            if case .who(let scroll) = mode { setMode(.who(scroll: min(scroll + 1, max(0, participants.count)))) }
+            if case .who(let scroll) = mode {
+                setMode(.who(scroll: min(scroll + 1, max(0, participants.count))))
+            }
         case .up, .character("k"):
             if case .who(let scroll) = mode { setMode(.who(scroll: max(0, scroll - 1))) }
         default: break

@@ -43,7 +43,8 @@ extension EditorState {
     }
 
     func entityExists(_ id: String) -> Bool {
-        id == workflow.id || workflow.job(id) != nil || workflow.trigger(id) != nil || workflow.edge(id) != nil
+        id == workflow.id || workflow.job(id) != nil || workflow.trigger(id) != nil
+            || workflow.edge(id) != nil
     }
 
     // MARK: Adding
@@ -68,7 +69,8 @@ extension EditorState {
         _ = select(job.id)
         openInspector(on: job.id, field: FormField.jobName, typing: true, closesAfterEdit: true)
         let place = above.map { " below “\(displayName(of: $0))”" } ?? ""
-        toast(.info, "Added job “\(job.name)”\(place). Type its name; Enter keeps it, Esc keeps “\(job.name)”.")
+        toast(
+            .info, "Added job “\(job.name)”\(place). Type its name; Enter keeps it, Esc keeps “\(job.name)”.")
         return effects + [.select(job.id)]
     }
 
@@ -180,7 +182,8 @@ extension EditorState {
         default:
             guard let action = keymap.action(for: key) else { return [] }
             switch action {
-            case .moveUp, .moveDown, .moveLeft, .moveRight, .nextEntity, .previousEntity, .firstNode, .lastNode,
+            case .moveUp, .moveDown, .moveLeft, .moveRight, .nextEntity, .previousEntity, .firstNode,
+                .lastNode,
                 .scrollGraphUp, .scrollGraphDown, .scrollGraphLeft, .scrollGraphRight, .redraw:
                 return perform(action)
             default:
@@ -220,7 +223,10 @@ extension EditorState {
         guard !effects.isEmpty else { return [] }
         _ = select(edge.id)
         openInspector(on: edge.id, field: FormField.edgeCondition, typing: false, closesAfterEdit: false)
-        toast(.info, "Connected “\(displayName(of: source))” to “\(displayName(of: picked))”. Space changes the condition.")
+        toast(
+            .info,
+            "Connected “\(displayName(of: source))” to “\(displayName(of: picked))”. "
+                + "Space changes the condition.")
         return effects + [.select(edge.id)]
     }
 

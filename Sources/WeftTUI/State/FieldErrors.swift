@@ -30,7 +30,9 @@ public struct FieldErrors: Hashable, Sendable {
     private static func fields(_ object: YObject) -> [String: [String]] {
         var result: [String: [String]] = [:]
         for key in object.keys {
-            let list = object[key]?.arrayValue?.compactMap(\.stringValue) ?? object[key]?.stringValue.map { [$0] } ?? []
+            let list =
+                object[key]?.arrayValue?.compactMap(\.stringValue) ?? object[key]?.stringValue.map { [$0] }
+                ?? []
             if !list.isEmpty { result[key] = list }
         }
         return result

@@ -42,8 +42,10 @@ public struct FormField: Hashable, Sendable {
 
     public static let jobName = FormField(.job, "name", "name", .text(optional: false))
     public static let jobAdaptor = FormField(.job, "adaptor", "adaptor", .text(optional: false))
-    public static let jobCredential = FormField(.job, "project_credential_id", "credential", .text(optional: true))
-    public static let jobKeychain = FormField(.job, "keychain_credential_id", "keychain", .text(optional: true))
+    public static let jobCredential = FormField(
+        .job, "project_credential_id", "credential", .text(optional: true))
+    public static let jobKeychain = FormField(
+        .job, "keychain_credential_id", "keychain", .text(optional: true))
 
     public static let triggerType = FormField(
         .trigger, "type", "type", .choice(Trigger.Kind.allCases.map(\.rawValue)))
@@ -57,7 +59,8 @@ public struct FormField: Hashable, Sendable {
     /// A trigger's edge may only be `always` or `js_expression`.
     public static let triggerEdgeCondition = FormField(
         .edge, "condition_type", "condition", .choice([Edge.Condition.always, .jsExpression].map(\.rawValue)))
-    public static let edgeExpression = FormField(.edge, "condition_expression", "expression", .text(optional: true))
+    public static let edgeExpression = FormField(
+        .edge, "condition_expression", "expression", .text(optional: true))
     public static let edgeLabel = FormField(.edge, "condition_label", "label", .text(optional: true))
     public static let edgeEnabled = FormField(.edge, "enabled", "enabled", .toggle)
 
@@ -75,7 +78,8 @@ public struct FormField: Hashable, Sendable {
             }
         }
         if let edge = workflow.edge(id) {
-            let condition = edge.sourceTriggerID != nil && edge.sourceJobID == nil ? triggerEdgeCondition : edgeCondition
+            let condition =
+                edge.sourceTriggerID != nil && edge.sourceJobID == nil ? triggerEdgeCondition : edgeCondition
             return edge.conditionType == .jsExpression
                 ? [condition, edgeExpression, edgeLabel, edgeEnabled] : [condition, edgeLabel, edgeEnabled]
         }
@@ -130,7 +134,9 @@ public struct FormField: Hashable, Sendable {
 
     /// The value typed text gives this field: nil for an empty optional field.
     public func value(ofTyped text: String) -> FieldValue {
-        if case .text(optional: true) = input, text.trimmingCharacters(in: .whitespaces).isEmpty { return .text(nil) }
+        if case .text(optional: true) = input, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            return .text(nil)
+        }
         return .text(text)
     }
 }

@@ -60,7 +60,8 @@ public struct SaveRefusal: Hashable, Sendable {
     /// For `stale`: the version saved now and what moved.
     public var stale: StaleSave?
 
-    public init(reason: String, message: String, errors: FieldErrors = FieldErrors(), stale: StaleSave? = nil) {
+    public init(reason: String, message: String, errors: FieldErrors = FieldErrors(), stale: StaleSave? = nil)
+    {
         self.reason = reason
         self.message = message
         self.errors = errors

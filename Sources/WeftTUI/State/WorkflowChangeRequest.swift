@@ -31,7 +31,8 @@ public enum WorkflowChangeRequest: Hashable, Sendable {
             try Self.requireFree(job.id, in: workflow)
             if let edge {
                 try Self.requireFree(edge.id, in: workflow)
-                guard edge.sourceID.map({ workflow.job($0) != nil || workflow.trigger($0) != nil }) ?? false else {
+                guard edge.sourceID.map({ workflow.job($0) != nil || workflow.trigger($0) != nil }) ?? false
+                else {
                     throw Failure(description: "the node above the new job is gone")
                 }
             }
@@ -52,7 +53,9 @@ public enum WorkflowChangeRequest: Hashable, Sendable {
             } else if workflow.job(id) != nil || workflow.trigger(id) != nil {
                 workflow.jobs.removeAll { $0.id == id }
                 workflow.triggers.removeAll { $0.id == id }
-                workflow.edges.removeAll { $0.sourceJobID == id || $0.sourceTriggerID == id || $0.targetJobID == id }
+                workflow.edges.removeAll {
+                    $0.sourceJobID == id || $0.sourceTriggerID == id || $0.targetJobID == id
+                }
                 workflow.positions[id] = nil
                 for index in workflow.triggers.indices where workflow.triggers[index].cronCursorJobID == id {
                     workflow.triggers[index].cronCursorJobID = nil
@@ -66,7 +69,9 @@ public enum WorkflowChangeRequest: Hashable, Sendable {
     /// The edges that go with deleting `id` (none for an edge).
     public static func edgesDeleted(with id: String, in workflow: Workflow) -> [Edge] {
         guard workflow.edge(id) == nil else { return [] }
-        return workflow.edges.filter { $0.sourceJobID == id || $0.sourceTriggerID == id || $0.targetJobID == id }
+        return workflow.edges.filter {
+            $0.sourceJobID == id || $0.sourceTriggerID == id || $0.targetJobID == id
+        }
     }
 
     private static func requireFree(_ id: String, in workflow: Workflow) throws(Failure) {
@@ -85,7 +90,9 @@ public enum WorkflowChangeRequest: Hashable, Sendable {
         case .flag(let value): (text, flag) = (nil, value)
         }
         func gone() -> Failure { Failure(description: "\(field.kind.rawValue) \(id) is gone") }
-        func invalid() -> Failure { Failure(description: "\(field.key) cannot be \(text ?? flag.map(String.init) ?? "unset")") }
+        func invalid() -> Failure {
+            Failure(description: "\(field.key) cannot be \(text ?? flag.map(String.init) ?? "unset")")
+        }
         switch field.kind {
         case .workflow:
             guard field.key == "name", let text else { throw invalid() }

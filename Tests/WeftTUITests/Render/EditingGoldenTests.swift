@@ -14,22 +14,29 @@ import YCRDT
 
     @Test func theInspectorWithErrorsAsYouTypeAndFromTheRelay() throws {
         var state = EditorState(
-            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 100, height: 30), idSeed: 1)
+            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 100, height: 30),
+            idSeed: 1)
         var session = FakeSession(state.workflow)
         let errors: YAny = .object([
-            "jobs": .object(["webhook-job": .object(["adaptor": .array([.string("no such adaptor version")])])])
+            "jobs": .object([
+                "webhook-job": .object(["adaptor": .array([.string("no such adaptor version")])])
+            ])
         ])
-        session.drive(&state, .saveRefused(SaveRefusal(reason: "invalid", message: "", errors: FieldErrors(errorsMap: errors))))
+        session.drive(
+            &state,
+            .saveRefused(SaveRefusal(reason: "invalid", message: "", errors: FieldErrors(errorsMap: errors))))
         state.press(.down)
         session.press(&state, .character("r"), .control("u"))
         session.type(&state, "on fail")
         Golden.assertMatches(Self.screen(state), goldenFile: "screen-inspector-job-errors.txt")
-        Golden.assertMatches(Self.screen(state, ScreenGoldenTests.ascii), goldenFile: "screen-inspector-job-errors-ascii.txt")
+        Golden.assertMatches(
+            Self.screen(state, ScreenGoldenTests.ascii), goldenFile: "screen-inspector-job-errors-ascii.txt")
     }
 
     @Test func theInspectorOfACronTriggerWithABadExpression() throws {
         var state = EditorState(
-            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 80, height: 24), idSeed: 1)
+            workflow: try SampleWorkflows.canonical(), userName: "ann", size: Size(width: 80, height: 24),
+            idSeed: 1)
         var session = FakeSession(state.workflow)
         session.press(&state, .enter, .character(" "), .character("j"), .enter)
         session.type(&state, "0 25 * * *")
@@ -40,7 +47,10 @@ import YCRDT
         var state = try ScreenGoldenTests.collaborating()
         state.send(
             .presence(
-                state.participants + [Participant(id: "11", name: "Dee Okafor", colourIndex: 3, selectedID: "webhook-job->on-fail")]
+                state.participants + [
+                    Participant(
+                        id: "11", name: "Dee Okafor", colourIndex: 3, selectedID: "webhook-job->on-fail")
+                ]
             ))
         state.press(.character("w"))
         Golden.assertMatches(Self.screen(state), goldenFile: "screen-who.txt")
@@ -55,7 +65,8 @@ import YCRDT
             .saveRefused(
                 SaveRefusal(
                     reason: "stale", message: "moved",
-                    stale: StaleSave(currentLockVersion: 4, moved: ["changed job on-fail name", "added edge e9"]))))
+                    stale: StaleSave(
+                        currentLockVersion: 4, moved: ["changed job on-fail name", "added edge e9"]))))
         Golden.assertMatches(Self.screen(state), goldenFile: "screen-stale-question.txt")
     }
 }

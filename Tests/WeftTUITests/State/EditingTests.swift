@@ -10,7 +10,10 @@ import YCRDT
 @Suite struct EditingTests {
     static func start() throws -> (EditorState, FakeSession) {
         let workflow = try SampleWorkflows.canonical()
-        return (EditorState(workflow: workflow, userName: "ann", size: Size(width: 100, height: 30), idSeed: 42), FakeSession(workflow))
+        return (
+            EditorState(workflow: workflow, userName: "ann", size: Size(width: 100, height: 30), idSeed: 42),
+            FakeSession(workflow)
+        )
     }
 
     // MARK: Renaming and undo
@@ -46,7 +49,9 @@ import YCRDT
         // Someone else's edit: it is not ours to undo.
         var theirs = state.workflow
         theirs.jobs[1].name = "notify"
-        session.drive(&state, .remoteChange(.init(workflow: theirs, isDirty: true, changedIDs: ["on-fail"], author: "Bob")))
+        session.drive(
+            &state,
+            .remoteChange(.init(workflow: theirs, isDirty: true, changedIDs: ["on-fail"], author: "Bob")))
         #expect(session.press(&state, .character("u")) == [])
         #expect(state.toasts.current?.text == "Nothing of yours to undo.")
         #expect(session.press(&state, .control("r")) == [])
@@ -71,9 +76,10 @@ import YCRDT
         state.press(.down)
         session.press(&state, .enter)
         #expect(state.mode.inspector == Inspector(entityID: "webhook-job", focus: 0))
-        #expect(FormField.fields(for: "webhook-job", in: state.workflow).map(\.key) == [
-            "name", "adaptor", "project_credential_id", "keychain_credential_id",
-        ])
+        #expect(
+            FormField.fields(for: "webhook-job", in: state.workflow).map(\.key) == [
+                "name", "adaptor", "project_credential_id", "keychain_credential_id",
+            ])
 
         session.press(&state, .character("j"), .enter, .control("u"))
         session.type(&state, "@openfn/language-http@latest")
@@ -122,12 +128,18 @@ import YCRDT
         var (state, session) = try Self.start()
         #expect(state.selectedID == "webhook")
         session.press(&state, .enter)
-        #expect(FormField.fields(for: "webhook", in: state.workflow).map(\.key) == ["type", "webhook_reply", "enabled"])
+        #expect(
+            FormField.fields(for: "webhook", in: state.workflow).map(\.key) == [
+                "type", "webhook_reply", "enabled",
+            ])
 
         session.press(&state, .character(" "))
         #expect(state.workflow.trigger("webhook")?.type == .cron)
         #expect(state.mode.inspector?.focus == 0, "the focus stays on the type though the fields changed")
-        #expect(FormField.fields(for: "webhook", in: state.workflow).map(\.key) == ["type", "cron_expression", "enabled"])
+        #expect(
+            FormField.fields(for: "webhook", in: state.workflow).map(\.key) == [
+                "type", "cron_expression", "enabled",
+            ])
 
         session.press(&state, .character("j"), .enter)
         session.type(&state, "61 * * * *")
@@ -161,9 +173,10 @@ import YCRDT
         state.press(.down, .tab)
         #expect(state.selectedID == "webhook-job->on-fail")
         session.press(&state, .enter)
-        #expect(FormField.fields(for: "webhook-job->on-fail", in: state.workflow).map(\.key) == [
-            "condition_type", "condition_label", "enabled",
-        ])
+        #expect(
+            FormField.fields(for: "webhook-job->on-fail", in: state.workflow).map(\.key) == [
+                "condition_type", "condition_label", "enabled",
+            ])
         session.press(&state, .right)
         #expect(state.workflow.edge("webhook-job->on-fail")?.conditionType == .jsExpression)
         // The expression field appears, and with it what is missing.
@@ -183,7 +196,8 @@ import YCRDT
     }
 
     @Test func withNothingSelectedTheFormIsTheWorkflows() throws {
-        var state = EditorState(workflow: Workflow(id: "w", name: "empty"), userName: "ann", size: Size(width: 100, height: 30))
+        var state = EditorState(
+            workflow: Workflow(id: "w", name: "empty"), userName: "ann", size: Size(width: 100, height: 30))
         var session = FakeSession(state.workflow)
         #expect(state.selectedID == nil)
         session.press(&state, .character("r"), .control("u"))
@@ -218,7 +232,8 @@ import YCRDT
             #expect(state.layout.node(node.id)?.layer == node.layer)
         }
         let order = { (layout: GraphLayout) in
-            layout.nodes.filter { $0.id != job.id }.sorted { ($0.layer, $0.frame.x) < ($1.layer, $1.frame.x) }.map(\.id)
+            layout.nodes.filter { $0.id != job.id }.sorted { ($0.layer, $0.frame.x) < ($1.layer, $1.frame.x) }
+                .map(\.id)
         }
         #expect(order(state.layout) == order(before))
         #expect((state.layout.node(job.id)?.layer ?? 0) == (before.node("webhook-job")?.layer ?? 0) + 1)
@@ -352,7 +367,9 @@ import YCRDT
         session.press(&state, .enter)
         var theirs = state.workflow
         try WorkflowChangeRequest.delete("webhook-job").apply(to: &theirs)
-        session.drive(&state, .remoteChange(.init(workflow: theirs, isDirty: true, changedIDs: ["webhook-job"], author: "Bob")))
+        session.drive(
+            &state,
+            .remoteChange(.init(workflow: theirs, isDirty: true, changedIDs: ["webhook-job"], author: "Bob")))
         #expect(state.mode == .normal)
     }
 
@@ -368,7 +385,9 @@ import YCRDT
         #expect(effects.contains(.save))
         #expect(state.workflow.job("webhook-job")?.name == "fetch")
 
-        for opening in [Key.enter, .character("w"), .character("c"), .character("d"), .character("/"), .character("?")] {
+        for opening in [
+            Key.enter, .character("w"), .character("c"), .character("d"), .character("/"), .character("?"),
+        ] {
             var copy = state
             copy.send(.key(.escape))
             copy.send(.key(opening))
@@ -384,20 +403,30 @@ import YCRDT
 
     @Test func theRelaysMessagesShowAtTheirFieldsUntilTheFieldChanges() throws {
         var (state, session) = try Self.start()
-        let errors: YAny = .object(["jobs": .object(["on-fail": .object(["name": .array([.string("is taken")])])])])
+        let errors: YAny = .object([
+            "jobs": .object(["on-fail": .object(["name": .array([.string("is taken")])])])
+        ])
         session.drive(
             &state,
-            .saveRefused(SaveRefusal(reason: "invalid", message: "1 problem", errors: FieldErrors(errorsMap: errors))))
+            .saveRefused(
+                SaveRefusal(reason: "invalid", message: "1 problem", errors: FieldErrors(errorsMap: errors))))
         #expect(state.toasts.current?.text.contains("“on fail” name: is taken") == true)
         #expect(state.relayErrors.messages(for: "on-fail", field: "name") == ["is taken"])
 
         state.press(.down, .down)
         if state.selectedID != "on-fail" { state.press(.left) }
-        let details = DetailPane.lines(for: state, width: 60, glyphs: .unicode).map { $0.spans.map(\.text).joined() }
-        #expect(details.contains("✗ name: is taken (at the last save)"), "the details say it before the form opens")
+        let details = DetailPane.lines(for: state, width: 60, glyphs: .unicode).map {
+            $0.spans.map(\.text).joined()
+        }
+        #expect(
+            details.contains("✗ name: is taken (at the last save)"),
+            "the details say it before the form opens")
         session.press(&state, .enter)
         let inspector = try #require(state.mode.inspector)
-        #expect(state.problems(at: .jobName, of: inspector) == [FieldProblem(message: "is taken", severity: .error, fromRelay: true)])
+        #expect(
+            state.problems(at: .jobName, of: inspector) == [
+                FieldProblem(message: "is taken", severity: .error, fromRelay: true)
+            ])
 
         session.press(&state, .enter, .character("2"), .enter)
         #expect(state.problems(at: .jobName, of: try #require(state.mode.inspector)).isEmpty)
@@ -414,7 +443,8 @@ import YCRDT
 
         #expect(session.press(&state, .character("r")) == [])
         #expect(state.savesAtVersion == 4, "version 4 has not arrived: the save waits for it")
-        let effects = session.drive(&state, .workflowSaved(.init(lockVersion: 4, isDirty: true, author: "Bob", source: "editor")))
+        let effects = session.drive(
+            &state, .workflowSaved(.init(lockVersion: 4, isDirty: true, author: "Bob", source: "editor")))
         #expect(effects.contains(.save))
         #expect(state.savesAtVersion == nil)
     }
