@@ -23,7 +23,9 @@ import YCRDT
             return
         }
         #expect(refusal.reason == "stale")
-        #expect(refusal.stale == StaleSave(currentLockVersion: 5, moved: ["changed job j1 name", "added edge e2"]))
+        #expect(
+            refusal.stale
+                == StaleSave(currentLockVersion: 5, moved: ["changed job j1 name", "added edge e2"]))
         #expect(refusal.message.contains("version 5"))
     }
 
@@ -34,7 +36,8 @@ import YCRDT
             .error(.job, "j1", "adaptor", "a job needs an adaptor"),
             .error(.edge, "e1", "condition_expression", "needs an expression"),
         ]
-        let failure = SaveFailure(reason: .invalid, message: "4 problem(s)", errors: ValidationIssue.errorsMap(issues))
+        let failure = SaveFailure(
+            reason: .invalid, message: "4 problem(s)", errors: ValidationIssue.errorsMap(issues))
         let events = SessionEvents.events(for: .saveFailed(failure), session: Self.session())
         guard case .saveRefused(let refusal) = events.first else {
             Issue.record("not a refusal: \(events)")
