@@ -153,7 +153,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // The editor as a value: state-machine scenarios, layout and golden screens (issue #6).
         .testTarget(
-            name: "WeftTUITests", dependencies: ["WeftTUI", "WorkflowModel", "WeftTestSupport"],
+            name: "WeftTUITests", dependencies: ["WeftTUI", "WeftClient", "WorkflowModel", "WeftTestSupport"],
             exclude: ["__Goldens__"], swiftSettings: strictSettings),
         // The built `weft edit` in tmux against a real relay (issue #6).
         .testTarget(

@@ -5,6 +5,7 @@ public enum EditorAction: Hashable, Sendable, CaseIterable {
     case scrollGraphUp, scrollGraphDown, scrollGraphLeft, scrollGraphRight
     case scrollDetailsUp, scrollDetailsDown
     case toggleDetails
+    case openInspector, addJob, addTrigger, rename, delete, connect, undo, redo, showCollaborators
     case save, quit
     case openHelp, openCommandLine, openSearch, searchNext, searchPrevious
     case dismiss

@@ -127,6 +127,11 @@ public enum DetailPane {
         if !viewers.isEmpty {
             builder.note("Selected by " + viewers.map(\.name).joined(separator: ", "), .accent)
         }
+        for (field, messages) in state.relayErrors.fields(of: id).sorted(by: { $0.key < $1.key }) {
+            for message in messages {
+                builder.note("\(builder.glyphs.errorIcon) \(field): \(message) (at the last save)", .fieldError)
+            }
+        }
         if let node = state.layout.node(id), node.isUnreachable {
             builder.note("No trigger leads here: it never runs.", .muted)
         }

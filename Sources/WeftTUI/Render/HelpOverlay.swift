@@ -20,6 +20,8 @@ public enum HelpOverlay {
         }
         lines.append(.empty)
         lines.append(StyledLine("In the search (/): type to jump, Enter keeps, Esc goes back.", .muted))
+        lines.append(StyledLine("In the form (Enter): j k pick a field, Enter types it or steps a choice,", .muted))
+        lines.append(StyledLine("  Space flips yes/no, Esc leaves; while typing Enter keeps, Esc cancels.", .muted))
         lines.append(StyledLine("The mouse is left to the terminal: select text to copy as usual.", .muted))
         return lines
     }

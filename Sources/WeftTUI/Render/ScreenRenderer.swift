@@ -29,6 +29,10 @@ public enum ScreenRenderer {
         StatusBar.draw(state, row: screen.statusRow, options: options, into: &grid)
         MessageLine.draw(state, row: screen.messageRow, glyphs: glyphs, into: &grid)
         if case .help(let scroll) = state.mode { drawHelp(state, scroll: scroll, glyphs: glyphs, into: &grid) }
+        if case .who(let scroll) = state.mode {
+            drawBox(
+                title: "Who is here", lines: WhoOverlay.lines(for: state), scroll: scroll, glyphs: glyphs, into: &grid)
+        }
         return grid
     }
 
@@ -98,17 +102,41 @@ public enum ScreenRenderer {
     private static func drawDetailPanel(
         _ state: EditorState, panel: Rect, screen: ScreenLayout, glyphs: GlyphSet, into grid: inout CellGrid
     ) {
+        if let inspector = state.mode.inspector {
+            drawInspector(state, inspector: inspector, panel: panel, screen: screen, glyphs: glyphs, into: &grid)
+            return
+        }
         var title = DetailPane.title(for: state)
         if let id = state.selectedID, title != "Workflow" { title += ": " + state.displayName(of: id) }
         drawFrame(panel, title: title, role: .border, glyphs: glyphs, into: &grid)
         guard let area = screen.detailArea, area.width > 0, area.height > 0 else { return }
         let lines = DetailPane.lines(for: state, width: area.width, glyphs: glyphs)
-        for (row, line) in lines.dropFirst(state.detailScroll).prefix(area.height).enumerated() {
+        drawLines(lines, scroll: state.detailScroll, panel: panel, area: area, glyphs: glyphs, into: &grid)
+    }
+
+    /// The inspector in the details panel, focused (its frame is the focused one), scrolled so the
+    /// focused field shows.
+    private static func drawInspector(
+        _ state: EditorState, inspector: Inspector, panel: Rect, screen: ScreenLayout, glyphs: GlyphSet,
+        into grid: inout CellGrid
+    ) {
+        let title = InspectorPane.title(for: state, inspector: inspector)
+        drawFrame(panel, title: title, role: .borderFocused, glyphs: glyphs, into: &grid)
+        guard let area = screen.detailArea, area.width > 0, area.height > 0 else { return }
+        let (lines, focused) = InspectorPane.lines(for: state, inspector: inspector, width: area.width, glyphs: glyphs)
+        let scroll = max(0, min(focused - area.height / 2, lines.count - area.height))
+        drawLines(lines, scroll: scroll, panel: panel, area: area, glyphs: glyphs, into: &grid)
+    }
+
+    private static func drawLines(
+        _ lines: [StyledLine], scroll: Int, panel: Rect, area: Rect, glyphs: GlyphSet, into grid: inout CellGrid
+    ) {
+        for (row, line) in lines.dropFirst(scroll).prefix(area.height).enumerated() {
             line.draw(into: &grid, x: area.x, y: area.y + row, maxColumns: area.width)
         }
         let middleColumn = panel.x + panel.width / 2
-        if state.detailScroll > 0 { grid.put(glyphs.scrollUp, x: middleColumn, y: panel.y, role: .accent) }
-        if state.detailScroll + area.height < lines.count {
+        if scroll > 0 { grid.put(glyphs.scrollUp, x: middleColumn, y: panel.y, role: .accent) }
+        if scroll + area.height < lines.count {
             grid.put(glyphs.scrollDown, x: middleColumn, y: panel.maxY - 1, role: .accent)
         }
     }
@@ -116,13 +144,20 @@ public enum ScreenRenderer {
     // MARK: Help
 
     private static func drawHelp(_ state: EditorState, scroll: Int, glyphs: GlyphSet, into grid: inout CellGrid) {
-        let lines = HelpOverlay.lines(state.keymap)
+        drawBox(title: "Keys", lines: HelpOverlay.lines(state.keymap), scroll: scroll, glyphs: glyphs, into: &grid)
+    }
+
+    /// A box over the middle of the screen holding `lines` from `scroll` on (the help, the
+    /// collaborators list).
+    private static func drawBox(
+        title: String, lines: [StyledLine], scroll: Int, glyphs: GlyphSet, into grid: inout CellGrid
+    ) {
         let contentWidth = min(lines.map(\.width).max() ?? 40, grid.width - 6)
         let width = contentWidth + 4
         let height = min(lines.count + 2, grid.height - 2)
         let box = Rect(x: (grid.width - width) / 2, y: max(0, (grid.height - 2 - height) / 2), width: width, height: height)
         grid.fill(box)
-        drawFrame(box, title: "Keys", role: .borderFocused, glyphs: glyphs, into: &grid)
+        drawFrame(box, title: title, role: .borderFocused, glyphs: glyphs, into: &grid)
         let inner = Rect(x: box.x + 2, y: box.y + 1, width: contentWidth, height: height - 2)
         for (row, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
             line.draw(into: &grid, x: inner.x, y: inner.y + row, maxColumns: inner.width)

@@ -91,18 +91,53 @@ public enum MessageLine {
             ])
         case .help:
             line = StyledLine([.init("Esc", .helpKey), .init(" closes the help, "), .init("j k", .helpKey), .init(" scroll")])
+        case .confirmDelete(let id):
+            line = StyledLine([
+                .init("Delete \(state.deletionDescription(of: id))? ", .toastWarn), .init("y", .helpKey),
+                .init(" delete  "), .init("any other key", .helpKey), .init(" keep"),
+            ])
+        case .connect(let source):
+            if let source {
+                line = StyledLine([
+                    .init("From “\(state.displayName(of: source))” to: ", .accent), .init("arrows", .helpKey),
+                    .init(" pick the target job, "), .init("Enter", .helpKey), .init(" connect, "),
+                    .init("Esc", .helpKey), .init(" cancel"),
+                ])
+            } else {
+                line = StyledLine([
+                    .init("New edge: ", .accent), .init("arrows", .helpKey), .init(" pick the source, "),
+                    .init("Enter", .helpKey), .init(" take it, "), .init("Esc", .helpKey), .init(" cancel"),
+                ])
+            }
+        case .who:
+            line = StyledLine([.init("Esc", .helpKey), .init(" closes the list")])
+        case .confirmRebase(let stale):
+            // The keys first, so they show on a narrow screen; what moved after them.
+            let moved = state.movedDescription(stale)
+            line = StyledLine([
+                .init("Not saved: v\(stale.currentLockVersion) came first. ", .toastWarn), .init("r", .helpKey),
+                .init(" rebase and save again  "), .init("Esc", .helpKey), .init(" not now"),
+                .init(moved.isEmpty ? "" : "  \(glyphs.separator) moved: \(moved)", .muted),
+            ])
+        case .inspector(let inspector):
+            if inspector.editing == nil, let toast = state.toasts.current {
+                line = toastLine(toast, state: state, glyphs: glyphs)
+            } else if inspector.editing != nil {
+                line = StyledLine([
+                    .init("Enter", .helpKey), .init(" keeps  "), .init("Tab", .helpKey), .init(" next field  "),
+                    .init("Esc", .helpKey), .init(" cancels  "), .init("Ctrl-U", .helpKey), .init(" clears  "),
+                    .init("Ctrl-S", .helpKey), .init(" save"),
+                ])
+            } else {
+                line = StyledLine([
+                    .init("j k", .helpKey), .init(" field  "), .init("Enter", .helpKey), .init(" edit  "),
+                    .init("u", .helpKey), .init(" undo  "), .init("Ctrl-S", .helpKey), .init(" save  "),
+                    .init("Esc", .helpKey), .init(" done"),
+                ])
+            }
         case .normal:
             if let toast = state.toasts.current {
-                let (icon, role): (String, StyleRole) =
-                    switch toast.level {
-                    case .info: (glyphs.infoIcon, .toastInfo)
-                    case .warning: (glyphs.warningIcon, .toastWarn)
-                    case .error: (glyphs.errorIcon, .toastError)
-                    }
-                var spans: [StyledLine.Span] = [.init(icon + " ", role), .init(toast.text, role)]
-                if toast.isSticky { spans.append(.init("  [Esc]", .muted)) }
-                if state.toasts.waitingCount > 0 { spans.append(.init("  (+\(state.toasts.waitingCount))", .muted)) }
-                line = StyledLine(spans)
+                line = toastLine(toast, state: state, glyphs: glyphs)
             } else {
                 line = StyledLine([
                     .init("?", .helpKey), .init(" help  "), .init("arrows", .helpKey), .init(" move  "),
@@ -112,5 +147,18 @@ public enum MessageLine {
             }
         }
         line.draw(into: &grid, x: 0, y: row, maxColumns: width)
+    }
+
+    private static func toastLine(_ toast: Toast, state: EditorState, glyphs: GlyphSet) -> StyledLine {
+        let (icon, role): (String, StyleRole) =
+            switch toast.level {
+            case .info: (glyphs.infoIcon, .toastInfo)
+            case .warning: (glyphs.warningIcon, .toastWarn)
+            case .error: (glyphs.errorIcon, .toastError)
+            }
+        var spans: [StyledLine.Span] = [.init(icon + " ", role), .init(toast.text, role)]
+        if toast.isSticky { spans.append(.init("  [Esc]", .muted)) }
+        if state.toasts.waitingCount > 0 { spans.append(.init("  (+\(state.toasts.waitingCount))", .muted)) }
+        return StyledLine(spans)
     }
 }

@@ -1,5 +1,6 @@
 import WeftClient
 import WorkflowModel
+import YCRDT
 
 /// Runs an ``EditorState`` against a live ``EditorSession``: session reports become events, and the
 /// effects that concern the session (save, select) are carried out on it. The terminal's part —
@@ -22,14 +23,19 @@ public final class EditorDriver {
     ///
     /// - Parameters:
     ///   - clock: the same kind of clock the session uses (a `Duration` since a fixed epoch).
-    public init(session: EditorSession, size: Size, clock: @escaping () -> Duration, settings: EditorSettings = EditorSettings()) {
+    ///   - idSeed: seeds the ids of jobs, triggers and edges this editor adds (random by default).
+    public init(
+        session: EditorSession, size: Size, clock: @escaping () -> Duration, settings: EditorSettings = EditorSettings(),
+        idSeed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    ) {
         self.session = session
         self.clock = clock
         state = EditorState(
             workflow: session.workflow, lockVersion: session.lockVersion, isDirty: session.isDirty,
             userName: session.userName, size: size,
             connection: session.isSynced ? .connected : .connecting,
-            participants: session.collaborators.map(SessionEvents.participant), now: clock(), settings: settings)
+            participants: session.collaborators.map(SessionEvents.participant), now: clock(), settings: settings,
+            idSeed: idSeed)
         session.select(nodeID: state.selectedID)
     }
 
@@ -53,6 +59,17 @@ public final class EditorDriver {
                     }
                 case .select(let id):
                     session.select(nodeID: id)
+                case .edit(let request):
+                    let failure = carryOut(request)
+                    queue.append(.localChange(localChange(failure: failure)))
+                case .undo:
+                    session.endUndoStep()
+                    let undone = session.undo()
+                    queue.append(.localChange(localChange(failure: undone ? nil : "there was nothing to undo")))
+                case .redo:
+                    session.endUndoStep()
+                    let redone = session.redo()
+                    queue.append(.localChange(localChange(failure: redone ? nil : "there was nothing to redo")))
                 case .redraw:
                     wantsRedraw = true
                 case .quit:
@@ -64,6 +81,45 @@ public final class EditorDriver {
             }
             index += 1
         }
+    }
+
+    /// Makes `request` on the session as one undo step of its own; returns why it failed, if it did.
+    private func carryOut(_ request: WorkflowChangeRequest) -> String? {
+        session.endUndoStep()
+        defer { session.endUndoStep() }
+        do {
+            switch request {
+            case .setField(let field, let value, let id):
+                let document: YAny =
+                    switch value {
+                    case .text(let text): text.map(YAny.string) ?? .null
+                    case .flag(let flag): .bool(flag)
+                    }
+                guard let kind = ReconcileSummary.EntityKind(rawValue: field.kind.rawValue) else {
+                    return "\(field.kind.rawValue) fields cannot be set"
+                }
+                if field.kind == .workflow, field.key == "name", case .text(let name?) = value {
+                    session.edit { $0.renameWorkflow(to: name) }
+                } else {
+                    try session.edit { try $0.setField(field.key, to: document, of: kind, id: id) }
+                }
+            case .addJob, .addTrigger, .addEdge, .delete:
+                var failure: String?
+                session.update { workflow in
+                    do { try request.apply(to: &workflow) } catch { failure = "\(error)" }
+                }
+                if let failure { return failure }
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private func localChange(failure: String?) -> LocalChange {
+        LocalChange(
+            workflow: session.workflow, isDirty: session.isDirty, canUndo: session.canUndo, canRedo: session.canRedo,
+            failure: failure)
     }
 
     /// How long the owner may wait for input before something is due: a message or badge expiring, or

@@ -23,7 +23,17 @@ enum SessionEvents {
         case .saveFailed(let failure):
             var message = failure.message ?? "the relay refused it"
             if let current = failure.currentLockVersion { message += " (the saved version is now \(current))" }
-            return [.saveFailed(reason: failure.reason.rawValue, message: message)]
+            let stale = failure.currentLockVersion.map { current in
+                StaleSave(
+                    currentLockVersion: current,
+                    moved: failure.moved?.arrayValue?.compactMap(\.stringValue) ?? [])
+            }
+            return [
+                .saveRefused(
+                    SaveRefusal(
+                        reason: failure.reason.rawValue, message: message, errors: FieldErrors(errorsMap: failure.errors),
+                        stale: stale))
+            ]
         case .workflowSaved(let notice):
             return [
                 .workflowSaved(

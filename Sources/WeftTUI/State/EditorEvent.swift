@@ -14,6 +14,11 @@ public enum EditorEvent: Hashable, Sendable {
     case saved(lockVersion: Int, isDirty: Bool)
     /// Our save was refused; nothing was written.
     case saveFailed(reason: String, message: String)
+    /// The relay refused our save, with its reasons (validation messages, what moved).
+    case saveRefused(SaveRefusal)
+    /// Our own edit, undo or redo was carried out (after ``EditorEffect/edit(_:)``,
+    /// ``EditorEffect/undo`` or ``EditorEffect/redo``).
+    case localChange(LocalChange)
     /// Someone else made a new version (a save, deploy, merge or sync).
     case workflowSaved(SavedVersion)
     /// Who else is here now (the whole list).
@@ -87,6 +92,12 @@ public enum EditorEffect: Hashable, Sendable {
     case save
     /// Tell the others what we have selected (presence).
     case select(String?)
+    /// Change the workflow's structure or a field; the answer is a ``EditorEvent/localChange(_:)``.
+    case edit(WorkflowChangeRequest)
+    /// Undo our newest step (never anyone else's); the answer is a ``EditorEvent/localChange(_:)``.
+    case undo
+    /// Redo our newest undone step; the answer is a ``EditorEvent/localChange(_:)``.
+    case redo
     /// Repaint the whole terminal (Ctrl-L).
     case redraw
     case quit

@@ -14,12 +14,24 @@ extension EditorState {
             advanceClock(to: time)
             return []
         case .remoteChange(let change):
-            return applyRemoteChange(change)
+            let effects = applyRemoteChange(change)
+            closeFormsOnVanishedEntities()
+            return effects
         case .workflowSaved(let version):
-            return applyWorkflowSaved(version)
+            let effects = applyWorkflowSaved(version)
+            closeFormsOnVanishedEntities()
+            // A version saved by anyone clears the relay's messages (it validated).
+            setRelayErrors(FieldErrors())
+            return effects + saveIfRebaseWaited()
+        case .localChange(let change):
+            return applyLocalChange(change)
+        case .saveRefused(let refusal):
+            return applySaveRefused(refusal)
         case .saved(let version, let dirty):
             setLockVersion(version)
             setDirty(dirty)
+            setRelayErrors(FieldErrors())
+            setSavesAtVersion(nil)
             toast(.info, "Saved version \(version).")
             if quitsAfterSave {
                 setQuitsAfterSave(false)

@@ -2,12 +2,28 @@ import Foundation
 
 extension EditorState {
     mutating func handleKey(_ key: Key) -> [EditorEffect] {
+        // Ctrl-S saves from anywhere; a field being typed is kept first.
+        if keymap.keys(for: .save).contains(key) {
+            let committed = commitPendingTyping()
+            if case .confirmQuit = mode { setMode(.normal) }
+            if case .confirmDelete = mode { setMode(.normal) }
+            if case .confirmRebase(let stale) = mode {
+                setMode(.normal)
+                return rebaseAndSave(onto: stale.currentLockVersion)
+            }
+            return committed + requestSave()
+        }
         switch mode {
         case .normal: return handleNormalKey(key)
         case .help: return handleHelpKey(key)
         case .command(let text): return handleCommandKey(key, text: text)
         case .search(let text, let origin): return handleSearchKey(key, text: text, origin: origin)
         case .confirmQuit: return handleConfirmQuitKey(key)
+        case .inspector(let inspector): return handleInspectorKey(key, inspector: inspector)
+        case .confirmDelete(let id): return handleConfirmDeleteKey(key, id: id)
+        case .connect(let source): return handleConnectKey(key, source: source)
+        case .who: return handleWhoKey(key)
+        case .confirmRebase(let stale): return handleConfirmRebaseKey(key, stale: stale)
         }
     }
 
@@ -35,6 +51,15 @@ extension EditorState {
         case .scrollDetailsUp: scrollDetails(by: -max(1, (screen.detailArea?.height ?? 2) / 2))
         case .scrollDetailsDown: scrollDetails(by: max(1, (screen.detailArea?.height ?? 2) / 2))
         case .toggleDetails: toggleDetails()
+        case .openInspector: return openInspectorOnSelection()
+        case .addJob: return addJob()
+        case .addTrigger: return addTrigger()
+        case .rename: return rename()
+        case .delete: return requestDelete()
+        case .connect: return startConnecting()
+        case .undo: return requestUndo()
+        case .redo: return requestRedo()
+        case .showCollaborators: setMode(.who(scroll: 0))
         case .save: return requestSave()
         case .quit: return requestQuit()
         case .openHelp: setMode(.help(scroll: 0))
@@ -48,7 +73,7 @@ extension EditorState {
         return []
     }
 
-    private mutating func requestSave() -> [EditorEffect] {
+    mutating func requestSave() -> [EditorEffect] {
         guard connection == .connected else {
             toast(.warning, "Not connected to the relay: the save waits until the connection is back.")
             return []
@@ -109,7 +134,11 @@ extension EditorState {
             if effects.contains(.save) { setQuitsAfterSave(true) }
             return effects
         case "help", "h": setMode(.help(scroll: 0))
-        default: toast(.error, "Not a command: :\(command) (:w save, :q quit, :q! quit without asking, :wq)")
+        case "who": setMode(.who(scroll: 0))
+        case "undo", "u": return requestUndo()
+        case "redo": return requestRedo()
+        default:
+            toast(.error, "Not a command: :\(command) (:w save, :q quit, :q! quit without asking, :wq, :who, :undo, :redo)")
         }
         return []
     }

@@ -17,6 +17,16 @@ public struct EditorState: Hashable, Sendable {
         case search(String, origin: String?)
         /// "Unsaved changes — quit anyway?"
         case confirmQuit
+        /// The form of the selection's fields (``Inspector``).
+        case inspector(Inspector)
+        /// "Delete this and its edges?" about entity `id`.
+        case confirmDelete(String)
+        /// Adding an edge: picking its source (nil) with the move keys, then its target.
+        case connect(source: String?)
+        /// The collaborators list, scrolled by `scroll` lines.
+        case who(scroll: Int)
+        /// A save was refused as stale: rebase and save again?
+        case confirmRebase(StaleSave)
     }
 
     /// A mark on something someone else just changed.
@@ -54,6 +64,16 @@ public struct EditorState: Hashable, Sendable {
     public private(set) var quitsAfterSave = false
     /// The injected clock's last reading.
     public private(set) var now: Duration
+    /// Whether our own edits can be undone or redone now (from the last ``LocalChange``).
+    public private(set) var canUndo = false
+    public private(set) var canRedo = false
+    /// The relay's validation messages from the last refused save, until a save succeeds.
+    public private(set) var relayErrors = FieldErrors()
+    /// After "rebase and save again" while the newer version has not arrived yet: the version to
+    /// wait for before saving.
+    public private(set) var savesAtVersion: Int?
+    /// Where the ids of added entities come from.
+    public private(set) var ids: IDSource
     public let keymap: Keymap
     public let settings: EditorSettings
 
@@ -65,8 +85,9 @@ public struct EditorState: Hashable, Sendable {
         workflow: Workflow, lockVersion: Int? = nil, isDirty: Bool = false, userName: String, size: Size,
         connection: ConnectionStatus = .connected, participants: [Participant] = [], now: Duration = .zero,
         keymap: Keymap = .standard,
-        settings: EditorSettings = EditorSettings()
+        settings: EditorSettings = EditorSettings(), idSeed: UInt64 = 0
     ) {
+        self.ids = IDSource(seed: idSeed)
         self.workflow = workflow
         self.lockVersion = lockVersion ?? workflow.lockVersion
         self.isDirty = isDirty
@@ -120,6 +141,17 @@ public struct EditorState: Hashable, Sendable {
     mutating func setMode(_ mode: Mode) { self.mode = mode }
     mutating func setLastSearch(_ text: String) { lastSearch = text }
     mutating func setQuitsAfterSave(_ value: Bool) { quitsAfterSave = value }
+    mutating func setUndoable(canUndo: Bool, canRedo: Bool) {
+        self.canUndo = canUndo
+        self.canRedo = canRedo
+    }
+    mutating func setRelayErrors(_ errors: FieldErrors) { relayErrors = errors }
+    mutating func setSavesAtVersion(_ version: Int?) { savesAtVersion = version }
+    mutating func nextID() -> String { ids.next() }
+    mutating func showDetails() {
+        guard !showsDetails else { return }
+        toggleDetails()
+    }
     mutating func toggleDetails() {
         showsDetails.toggle()
         clampScroll()

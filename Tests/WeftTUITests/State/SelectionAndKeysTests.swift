@@ -140,11 +140,11 @@ import WorkflowModel
         #expect(state.mode == .normal)
     }
 
-    @Test func enterHidesAndShowsTheDetailsPane() throws {
+    @Test func iHidesAndShowsTheDetailsPane() throws {
         var state = try Editors.canonical()
         #expect(state.screen.detailPanel != nil)
 
-        state.press(.enter)
+        state.press(.character("i"))
         #expect(state.screen.detailPanel == nil)
         #expect(state.screen.graphPanel.width == 80)
         state.press(.character("i"))
