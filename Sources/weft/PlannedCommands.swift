@@ -10,12 +10,6 @@ struct Export: ParsableCommand {
     func run() throws { try refuseUnbuilt("export", issue: 8) }
 }
 
-struct Sandbox: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Create, compare and merge sandbox copies of a project.")
-    func run() throws { try refuseUnbuilt("sandbox", issue: 8) }
-}
-
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every saved version of a workflow: who, when, and from where.")

@@ -118,6 +118,9 @@ extension EditorSession {
         case .join, .leave, .save, .deploy, .ping, .status, .list, .deployed, .deployFailed, .statusReply,
             .listReply, .pong, .unknown:
             break  // Not for an editor (or newer than this client): ignored, as the protocol asks.
+        case .sandboxCreate, .sandboxList, .sandboxDiff, .sandboxMerge, .sync, .sandboxCreated, .sandboxListReply,
+            .sandboxDiffReply, .sandboxMerged, .sandboxFailed, .synced, .syncFailed:
+            break  // Not for an editor (or newer than this client): ignored, as the protocol asks.
         }
     }
 

@@ -12,6 +12,9 @@ enum Migrations {
             try createAccessTables(db)
             try createAuditAndLockTables(db)
         }
+        migrator.registerMigration("v2-sandboxes: sandboxes, their fork points, git sync state") { db in
+            try SandboxTables.create(db)
+        }
         return migrator
     }
 
