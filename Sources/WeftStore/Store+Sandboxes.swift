@@ -26,6 +26,9 @@ extension WeftStore {
                 Project(
                     id: sandboxID, name: name, description: parent.description, workflows: [],
                     credentials: parent.credentials), now: now)
+            try db.execute(
+                sql: "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [sandboxID, parentID, createdBy, now])
             for workflow in parent.workflows {
                 var (copy, ids) = SandboxIDMap.fork(workflow, newID: newID)
                 copy.lockVersion = 1
@@ -48,9 +51,6 @@ extension WeftStore {
                     INSERT INTO project_roles (user, project_id, role) VALUES (?, ?, 'owner')
                     ON CONFLICT (user, project_id) DO UPDATE SET role = 'owner'
                     """, arguments: [createdBy, sandboxID])
-            try db.execute(
-                sql: "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [sandboxID, parentID, createdBy, now])
             try Self.insertAudit(
                 db, time: now, actor: actor.name, action: "sandbox.created", subject: sandboxID,
                 details: ["parent": .string(parentID), "workflows": .integer(Int64(parent.workflows.count))])

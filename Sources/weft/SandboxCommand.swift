@@ -55,7 +55,7 @@ struct Sandbox: AsyncParsableCommand {
                 "created sandbox \(value["name"]?.stringValue ?? name) of \(parent) with \(workflows.count) workflow(s)\n")
             for workflow in workflows {
                 let workflowName = workflow.objectValue?["name"]?.stringValue ?? "?"
-                FileHandleOutput.standardOutput("  weft edit \(name)/\(workflowName)\n")
+                FileHandleOutput.standardOutput("  weft edit \"\(name)/\(workflowName)\"\n")
             }
         }
     }
