@@ -189,6 +189,37 @@ extension RelaySuite {
             }
         }
 
+        /// Shared mode: names come from the OS, and only roles count. Without a role in the parent nobody
+        /// may copy it; an editor may make a sandbox but not merge it; an admin may.
+        @Test func inSharedModeOnlyOwnersAndAdminsOfTheParentMayMerge() throws {
+            try withRelay(arguments: ["--group", "root"]) { relay in
+                let project = try DeployedProject.deploy(to: relay)
+                let me = ProcessInfo.processInfo.userName
+                let noRole = try relay.weftCommand(
+                    ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox], expectSuccess: false)
+                #expect(noRole.status == 1)
+                #expect(noRole.standardErrorText.contains("refused (forbidden)"), "\(noRole.standardErrorText)")
+
+                try grant(me, role: "editor", project: ProjectFile.projectName, relay: relay)
+                try relay.weftCommand(["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox])
+                let sam = try TestEditor(socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "ignored")
+                #expect(sam.role == "owner", "the creator owns the sandbox")
+                try sam.edit { $0.name = "workflow 1 (sandbox)" }
+                guard case .saved = try sam.save() else { throw TestSupportError("the sandbox save failed") }
+
+                let editor = try relay.weftCommand(["sandbox", "merge", Self.sandbox], expectSuccess: false)
+                #expect(editor.status == 1)
+                #expect(editor.standardErrorText.contains("only owners and admins"), "\(editor.standardErrorText)")
+                #expect(try storedWorkflow(project.workflow1, in: relay).name == "workflow 1")
+
+                try grant(me, role: "admin", project: ProjectFile.projectName, relay: relay)
+                try relay.weftCommand(["sandbox", "merge", Self.sandbox])
+                let stored = try storedWorkflow(project.workflow1, in: relay)
+                #expect(stored.name == "workflow 1 (sandbox)")
+                #expect(try relay.versions(of: project.workflow1).last?.actor.name.contains("merged by \(me)") == true)
+            }
+        }
+
         /// Unknown names and a second sandbox with a taken name are refused plainly, exit 1.
         @Test func badNamesAreRefusedPlainly() throws {
             try withRelay { relay in
