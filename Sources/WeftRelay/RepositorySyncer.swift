@@ -25,7 +25,8 @@ struct RepositorySyncer: Sendable {
             spec = try ProjectYAML.parse(yaml, file: file)
         } catch {
             return .syncFailed(
-                reason: "invalid", message: "\(file) at \(commit.prefix(12)) is not a project file: \(error.description)",
+                reason: "invalid",
+                message: "\(file) at \(commit.prefix(12)) is not a project file: \(error.description)",
                 errors: .array(error.problems.map { .string($0.description) }))
         }
         let name = override.flatMap { $0.isEmpty ? nil : $0 } ?? spec.name
@@ -58,7 +59,8 @@ struct RepositorySyncer: Sendable {
                         state: nextState.map(JSON.stringify) ?? known?.state ?? "{}", lastCommit: commit,
                         syncedAt: Date()))
             } catch {
-                services.logger.error("a sync was committed but its state was not recorded", metadata: ["error": "\(error)"])
+                services.logger.error(
+                    "a sync was committed but its state was not recorded", metadata: ["error": "\(error)"])
             }
             return .synced(
                 sync: [

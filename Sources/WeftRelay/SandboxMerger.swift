@@ -39,10 +39,13 @@ struct SandboxMerger: Sendable {
                 return .sandboxFailed(reason: "not_found", message: "no project \"\(key)\"")
             }
             guard try role(of: requester, in: parent.id) != nil else {
-                return .sandboxFailed(reason: "forbidden", message: "\(requester.name) has no role in \(parent.name)")
+                return .sandboxFailed(
+                    reason: "forbidden", message: "\(requester.name) has no role in \(parent.name)")
             }
-            let actor = ChangeActor.system("sandbox \(trimmed) of \(parent.name), created by \(requester.name)")
-            let sandbox = try store.createSandbox(of: parent.id, name: trimmed, createdBy: requester.name, actor: actor)
+            let actor = ChangeActor.system(
+                "sandbox \(trimmed) of \(parent.name), created by \(requester.name)")
+            let sandbox = try store.createSandbox(
+                of: parent.id, name: trimmed, createdBy: requester.name, actor: actor)
             var value = Self.json(sandbox)
             let workflows = try store.workflows(in: sandbox.project.id).map { workflow -> YAny in
                 ["id": .string(workflow.id), "name": .string(workflow.name)]
@@ -50,7 +53,8 @@ struct SandboxMerger: Sendable {
             value["workflows"] = .array(workflows)
             return .sandboxCreated(sandbox: .object(value))
         } catch StoreError.projectNameTaken(let taken) {
-            return .sandboxFailed(reason: "name_taken", message: "a project named \"\(taken)\" already exists")
+            return .sandboxFailed(
+                reason: "name_taken", message: "a project named \"\(taken)\" already exists")
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
         }
@@ -65,7 +69,8 @@ struct SandboxMerger: Sendable {
                 }
                 parentID = parent.id
             }
-            return .sandboxListReply(sandboxes: .array(try store.sandboxes(of: parentID).map { .object(Self.json($0)) }))
+            return .sandboxListReply(
+                sandboxes: .array(try store.sandboxes(of: parentID).map { .object(Self.json($0)) }))
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
         }
@@ -85,7 +90,9 @@ struct SandboxMerger: Sendable {
         }
     }
 
-    func merge(sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry) async
+    func merge(
+        sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
+    ) async
         -> ControlMessage
     {
         let plan: MergePlan
@@ -107,8 +114,9 @@ struct SandboxMerger: Sendable {
             return .sandboxFailed(
                 reason: "conflicts",
                 message:
-                    "\(plan.sandbox.project.name) and \(plan.sandbox.parent.name) changed the same things since the fork "
-                    + "(\(conflicts.count) conflict(s)); nothing was merged. Merge with --force to keep the sandbox's side",
+                    "\(plan.sandbox.project.name) and \(plan.sandbox.parent.name) changed the same things since "
+                    + "the fork (\(conflicts.count) conflict(s)); nothing was merged. "
+                    + "Merge with --force to keep the sandbox's side",
                 conflicts: conflicts)
         }
         let writes = plan.entries.filter { $0.outcome.change != .unchanged }
@@ -127,7 +135,10 @@ struct SandboxMerger: Sendable {
                 links: writes.map(\.nextLink))
         } catch StoreError.staleDeploy {
             return .sandboxFailed(
-                reason: "stale", message: "\(plan.sandbox.parent.name) changed while merging; nothing was merged, run the merge again")
+                reason: "stale",
+                message:
+                    "\(plan.sandbox.parent.name) changed while merging; nothing was merged, run the merge again"
+            )
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
         }
@@ -168,7 +179,9 @@ struct SandboxMerger: Sendable {
             "created_at": .string(ISO8601DateFormatter().string(from: sandbox.createdAt)),
             "merges": .integer(Int64(sandbox.merges)),
         ]
-        if let mergedAt = sandbox.mergedAt { value["merged_at"] = .string(ISO8601DateFormatter().string(from: mergedAt)) }
+        if let mergedAt = sandbox.mergedAt {
+            value["merged_at"] = .string(ISO8601DateFormatter().string(from: mergedAt))
+        }
         return value
     }
 }
@@ -201,7 +214,8 @@ struct MergePlan {
         else { throw StoreError.projectNotFound(sandbox.parent.id) }
         self.parent = parent
         let links = Dictionary(
-            try store.sandboxLinks(sandbox.project.id).map { ($0.workflowID, $0) }, uniquingKeysWith: { first, _ in first })
+            try store.sandboxLinks(sandbox.project.id).map { ($0.workflowID, $0) },
+            uniquingKeysWith: { first, _ in first })
         for workflow in copy.workflows {
             if let link = links[workflow.id] {
                 let mapped = link.ids.toParent(workflow)
@@ -212,7 +226,8 @@ struct MergePlan {
                 next.base.lockVersion = 0
                 entries.append(
                     Entry(
-                        sandboxWorkflowID: workflow.id, parentWorkflowID: now.id, name: workflow.name, outcome: outcome,
+                        sandboxWorkflowID: workflow.id, parentWorkflowID: now.id, name: workflow.name,
+                        outcome: outcome,
                         parentVersion: now.lockVersion, parentNow: now, nextLink: next,
                         context: [mapped, now, link.base]))
             } else if workflow.deletedAt == nil {
@@ -224,7 +239,8 @@ struct MergePlan {
                 entries.append(
                     Entry(
                         sandboxWorkflowID: workflow.id, parentWorkflowID: parentID, name: workflow.name,
-                        outcome: SandboxMerge.created(mapped, parentID: parentID), parentVersion: 0, parentNow: nil,
+                        outcome: SandboxMerge.created(mapped, parentID: parentID), parentVersion: 0,
+                        parentNow: nil,
                         nextLink: SandboxLink(
                             workflowID: workflow.id, parentWorkflowID: parentID, ids: ids, base: base),
                         context: [mapped]))
@@ -254,7 +270,8 @@ struct MergePlan {
         for entry in entries {
             var value: YObject = [
                 "name": .string(entry.name), "sandbox_workflow": .string(entry.sandboxWorkflowID),
-                "parent_workflow": .string(entry.parentWorkflowID), "change": .string(entry.outcome.change.rawValue),
+                "parent_workflow": .string(entry.parentWorkflowID),
+                "change": .string(entry.outcome.change.rawValue),
                 "parent_moved": .bool(entry.outcome.parentMoved),
             ]
             var changes: [YAny] = []

@@ -27,7 +27,8 @@ extension WeftStore {
                     id: sandboxID, name: name, description: parent.description, workflows: [],
                     credentials: parent.credentials), now: now)
             try db.execute(
-                sql: "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [sandboxID, parentID, createdBy, now])
             for workflow in parent.workflows {
                 var (copy, ids) = SandboxIDMap.fork(workflow, newID: newID)
@@ -54,7 +55,8 @@ extension WeftStore {
             try Self.insertAudit(
                 db, time: now, actor: actor.name, action: "sandbox.created", subject: sandboxID,
                 details: ["parent": .string(parentID), "workflows": .integer(Int64(parent.workflows.count))])
-            guard let summary = try Self.fetchSandboxes(db, condition: "s.project_id = ?", [sandboxID]).first else {
+            guard let summary = try Self.fetchSandboxes(db, condition: "s.project_id = ?", [sandboxID]).first
+            else {
                 throw StoreError.projectNotFound(sandboxID)
             }
             return summary
@@ -89,8 +91,10 @@ extension WeftStore {
                 let key = "\(sandboxID)/\(row["workflow_id"] as String)"
                 return SandboxLink(
                     workflowID: row["workflow_id"], parentWorkflowID: row["parent_workflow_id"],
-                    ids: try JSONColumns.decode(SandboxIDMap.self, from: row["ids"], table: "sandbox_workflows", key: key),
-                    base: try JSONColumns.decode(Workflow.self, from: row["base"], table: "sandbox_workflows", key: key))
+                    ids: try JSONColumns.decode(
+                        SandboxIDMap.self, from: row["ids"], table: "sandbox_workflows", key: key),
+                    base: try JSONColumns.decode(
+                        Workflow.self, from: row["base"], table: "sandbox_workflows", key: key))
             }
         }
     }
@@ -115,7 +119,8 @@ extension WeftStore {
             try Self.insertAudit(
                 db, time: Date(), actor: actor.name, action: "sandbox.merged", subject: sandboxID,
                 details: [
-                    "parent": .string(parent.id), "changed": .array(result.changed.map { .string($0.workflowID) }),
+                    "parent": .string(parent.id),
+                    "changed": .array(result.changed.map { .string($0.workflowID) }),
                 ])
             return result
         }
@@ -135,7 +140,9 @@ extension WeftStore {
             ])
     }
 
-    private static func fetchSandboxes(_ db: Database, condition: String, _ arguments: [String]) throws
+    private static func fetchSandboxes(
+        _ db: Database, condition: String, _ arguments: [String]
+    ) throws
         -> [SandboxSummary]
     {
         try Row.fetchAll(
@@ -148,7 +155,8 @@ extension WeftStore {
                 """, arguments: StatementArguments(arguments)
         ).map { row in
             SandboxSummary(
-                project: ProjectSummary(id: row["project_id"], name: row["name"], description: row["description"]),
+                project: ProjectSummary(
+                    id: row["project_id"], name: row["name"], description: row["description"]),
                 parent: ProjectSummary(
                     id: row["parent_id"], name: row["parent_name"], description: row["parent_description"]),
                 createdBy: row["created_by"], createdAt: row["created_at"], mergedAt: row["merged_at"],

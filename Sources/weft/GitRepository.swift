@@ -15,7 +15,9 @@ struct GitRepository {
     ///
     /// - Throws: ``Failure`` when `git` is missing or `path` is not in a git repository.
     init(at path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure(description: "\(path) does not exist")
+        }
         let result = try Self.git(["-C", path, "rev-parse", "--show-toplevel"])
         guard result.status == 0 else {
             throw Failure(description: "\(path) is not a git repository (\(result.errors.trimmed))")
@@ -68,7 +70,9 @@ struct GitRepository {
         let errorData = ReadInBackground(errors.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        if process.terminationStatus == 127 { throw Failure(description: "git is not installed (looked on PATH)") }
+        if process.terminationStatus == 127 {
+            throw Failure(description: "git is not installed (looked on PATH)")
+        }
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), errorData.text())
     }
 }

@@ -40,19 +40,20 @@ struct RelayRequest {
             let holder = try store.deployLockHolder()
             if let holder, holder.owner == RelayServer.lockOwner {
                 FileHandleOutput.standardError(
-                    "weft \(command): a relay (pid \(holder.pid)) serves \(path) but does not listen on \(socketPath); pass its --socket\n"
-                )
+                    "weft \(command): a relay (pid \(holder.pid)) serves \(path) but does not listen on "
+                        + "\(socketPath); pass its --socket\n")
                 throw ExitCode(1)
             }
+            let who = holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown"
             FileHandleOutput.standardError(
-                "weft \(command): another process (\(holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown")) holds the database; try again\n"
-            )
+                "weft \(command): another process (\(who)) holds the database; try again\n")
             throw ExitCode(1)
         }
         defer { _ = try? store.releaseDeployLock(pid: pid) }
         var configuration = RelayConfiguration(socketPath: socketPath, databasePath: path)
         configuration.unloadAfter = .zero
-        let core = RelayCore(store: store, configuration: configuration, logger: Logger(label: "weft.\(command)"))
+        let core = RelayCore(
+            store: store, configuration: configuration, logger: Logger(label: "weft.\(command)"))
         let answer = await direct(core, Requester(name: ProcessInfo.processInfo.userName, sharedMode: false))
         await core.finish()
         return answer

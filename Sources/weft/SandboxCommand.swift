@@ -46,13 +46,18 @@ struct Sandbox: AsyncParsableCommand {
             let answer = try await location.request("sandbox create").perform(
                 .sandboxCreate(project: project, name: name),
                 isAnswer: { if case .sandboxCreated = $0 { true } else { Sandbox.isFailure($0) } },
-                direct: { core, requester in await core.createSandbox(project: project, name: name, by: requester) })
-            guard case .sandboxCreated(let sandbox) = answer else { try Sandbox.fail("sandbox create", answer) }
+                direct: { core, requester in
+                    await core.createSandbox(project: project, name: name, by: requester)
+                })
+            guard case .sandboxCreated(let sandbox) = answer else {
+                try Sandbox.fail("sandbox create", answer)
+            }
             let value = sandbox.objectValue ?? YObject()
             let workflows = value["workflows"]?.arrayValue ?? []
             let parent = value["parent"]?.objectValue?["name"]?.stringValue ?? project
+            let created = value["name"]?.stringValue ?? name
             FileHandleOutput.standardOutput(
-                "created sandbox \(value["name"]?.stringValue ?? name) of \(parent) with \(workflows.count) workflow(s)\n")
+                "created sandbox \(created) of \(parent) with \(workflows.count) workflow(s)\n")
             for workflow in workflows {
                 let workflowName = workflow.objectValue?["name"]?.stringValue ?? "?"
                 FileHandleOutput.standardOutput("  weft edit \"\(name)/\(workflowName)\"\n")
@@ -78,7 +83,9 @@ struct Sandbox: AsyncParsableCommand {
                 .sandboxList(project: project),
                 isAnswer: { if case .sandboxListReply = $0 { true } else { Sandbox.isFailure($0) } },
                 direct: { core, _ in await core.listSandboxes(project: project) })
-            guard case .sandboxListReply(let sandboxes) = answer else { try Sandbox.fail("sandbox list", answer) }
+            guard case .sandboxListReply(let sandboxes) = answer else {
+                try Sandbox.fail("sandbox list", answer)
+            }
             let rows = (sandboxes.arrayValue ?? []).compactMap(\.objectValue)
             if rows.isEmpty {
                 FileHandleOutput.standardOutput("no sandboxes\n")
@@ -123,7 +130,8 @@ struct Sandbox: AsyncParsableCommand {
             } else {
                 FileHandleOutput.standardOutput(
                     "a merge would change \(report.changed) workflow(s) in \(parent)"
-                        + (report.conflicts > 0 ? "; \(report.conflicts) conflict(s) refuse it unless --force\n" : "\n"))
+                        + (report.conflicts > 0
+                            ? "; \(report.conflicts) conflict(s) refuse it unless --force\n" : "\n"))
             }
         }
     }
@@ -172,7 +180,8 @@ struct Sandbox: AsyncParsableCommand {
                 let conflicts = workflow["conflicts"]?.arrayValue?.count ?? 0
                 FileHandleOutput.standardOutput(
                     "  \(workflow["name"]?.stringValue ?? "?")  \(workflow["change"]?.stringValue ?? "")\(version)"
-                        + (conflicts > 0 ? "  (\(conflicts) conflict(s), the sandbox's side kept)" : "") + "\n")
+                        + (conflicts > 0 ? "  (\(conflicts) conflict(s), the sandbox's side kept)" : "")
+                        + "\n")
             }
         }
     }
@@ -233,7 +242,9 @@ struct Sandbox: AsyncParsableCommand {
 struct SandboxLocationOptions: ParsableArguments {
     @OptionGroup var location: RelayLocationOptions
 
-    @Option(name: .long, help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
+    @Option(
+        name: .long,
+        help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
     var db: String?
 
     func request(_ command: String) -> RelayRequest {

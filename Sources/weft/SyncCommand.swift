@@ -24,10 +24,12 @@ struct Sync: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: "The git repository (any folder inside it).") var repo: String
-    @Option(name: .long, help: "Deploy under this project name instead of the one in the file.") var project: String?
+    @Option(name: .long, help: "Deploy under this project name instead of the one in the file.") var project:
+        String?
     @Option(name: .long, help: "The project file's path from the repository's top.") var file = "project.yaml"
     @Flag(name: .long, help: "Keep running and sync each new commit.") var watch = false
-    @Option(name: .long, help: "With --watch, how often to look for a new commit, in seconds.") var interval = 2.0
+    @Option(name: .long, help: "With --watch, how often to look for a new commit, in seconds.") var interval =
+        2.0
     @OptionGroup var location: SandboxLocationOptions
 
     func validate() throws {
@@ -82,7 +84,8 @@ struct Sync: AsyncParsableCommand {
                 }
             },
             direct: { core, _ in
-                await core.sync(repository: repository.root, commit: commit, file: file, yaml: yaml, project: project)
+                await core.sync(
+                    repository: repository.root, commit: commit, file: file, yaml: yaml, project: project)
             })
         let short = String(commit.prefix(12))
         switch answer {

@@ -16,8 +16,12 @@ extension RelaySuite {
         /// Deploys the fixture and copies it into a sandbox with the real CLI.
         static func setUp(_ relay: RelayProcess) throws -> DeployedProject {
             let project = try DeployedProject.deploy(to: relay)
-            let created = try relay.weftCommand(["sandbox", "create", ProjectFile.projectName, "--name", sandbox])
-            #expect(created.standardOutputText.contains("created sandbox \(sandbox) of \(ProjectFile.projectName)"))
+            let created = try relay.weftCommand([
+                "sandbox", "create", ProjectFile.projectName, "--name", sandbox,
+            ])
+            #expect(
+                created.standardOutputText.contains(
+                    "created sandbox \(sandbox) of \(ProjectFile.projectName)"))
             return project
         }
 
@@ -31,9 +35,12 @@ extension RelaySuite {
                 #expect(Set(copies.keys) == ["workflow 1", "workflow 2"])
                 #expect(copies["workflow 1"]?.id != project.workflow1, "a sandbox has its own ids")
 
-                let sam = try TestEditor(socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
+                let sam = try TestEditor(
+                    socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
                 let samWebhook = try sam.base.jobID(named: "webhook job")
-                #expect(samWebhook != (try storedWorkflow(project.workflow1, in: relay).jobID(named: "webhook job")))
+                #expect(
+                    samWebhook
+                        != (try storedWorkflow(project.workflow1, in: relay).jobID(named: "webhook job")))
                 try sam.append("// from the sandbox\n", toBodyOf: samWebhook)
                 guard case .saved = try sam.save() else { throw TestSupportError("Sam's save failed") }
 
@@ -71,7 +78,8 @@ extension RelaySuite {
                 #expect(stored.body(of: webhook).contains("// from the sandbox"))
                 #expect(!stored.body(of: onFail).contains("Ann"), "a merge does not save unsaved edits")
                 let last = try #require(try relay.versions(of: project.workflow1).last)
-                #expect(last.source == .merge && last.actor.kind == .system && last.lockVersion == version + 1)
+                #expect(
+                    last.source == .merge && last.actor.kind == .system && last.lockVersion == version + 1)
                 #expect(last.actor.name.contains(Self.sandbox))
 
                 // The fork point advanced: merging again brings nothing.
@@ -87,8 +95,11 @@ extension RelaySuite {
         @Test func aMergeOfOneWorkflowLeavesTheOthersEditorsAndVersionAlone() throws {
             try withRelay { relay in
                 let project = try Self.setUp(relay)
-                let sam = try TestEditor(socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
-                try sam.edit { $0.jobs[$0.jobIndex(try! $0.jobID(named: "on success"))].name = "on success (sandbox)" }
+                let sam = try TestEditor(
+                    socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
+                try sam.edit {
+                    $0.jobs[$0.jobIndex(try! $0.jobID(named: "on success"))].name = "on success (sandbox)"
+                }
                 guard case .saved = try sam.save() else { throw TestSupportError("Sam's save failed") }
 
                 let bob = try TestEditor(socket: relay.socket, workflow: project.workflow2, as: "Bob")
@@ -99,7 +110,10 @@ extension RelaySuite {
                 let before = bob.contents
 
                 try relay.weftCommand(["sandbox", "merge", Self.sandbox])
-                #expect(try storedWorkflow(project.workflow1, in: relay).jobs.contains { $0.name == "on success (sandbox)" })
+                #expect(
+                    try storedWorkflow(project.workflow1, in: relay).jobs.contains {
+                        $0.name == "on success (sandbox)"
+                    })
 
                 try bob.pump(for: .milliseconds(700))
                 #expect(!bob.inbox.contains { $0.type == "workflow_saved" }, "\(bob.inbox.map(\.type))")
@@ -116,8 +130,11 @@ extension RelaySuite {
         @Test func aDivergentMergeIsRefusedThenForced() throws {
             try withRelay { relay in
                 let project = try Self.setUp(relay)
-                let sam = try TestEditor(socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
-                try sam.edit { $0.jobs[$0.jobIndex(try! $0.jobID(named: "on success"))].name = "on success (sandbox)" }
+                let sam = try TestEditor(
+                    socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
+                try sam.edit {
+                    $0.jobs[$0.jobIndex(try! $0.jobID(named: "on success"))].name = "on success (sandbox)"
+                }
                 guard case .saved = try sam.save() else { throw TestSupportError("Sam's save failed") }
 
                 let ann = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Ann")
@@ -125,7 +142,9 @@ extension RelaySuite {
                 let onFail = try ann.base.jobID(named: "on fail")
                 try ann.edit { $0.jobs[$0.jobIndex(onSuccess)].name = "on success (parent)" }
                 try ann.append("// the parent's line\n", toBodyOf: onFail)
-                guard case .saved(let parentVersion, _) = try ann.save() else { throw TestSupportError("Ann's save failed") }
+                guard case .saved(let parentVersion, _) = try ann.save() else {
+                    throw TestSupportError("Ann's save failed")
+                }
 
                 let diff = try relay.weftCommand(["sandbox", "diff", Self.sandbox]).standardOutputText
                 #expect(diff.contains("the parent changed too"), "\(diff)")
@@ -133,20 +152,25 @@ extension RelaySuite {
 
                 let refused = try relay.weftCommand(["sandbox", "merge", Self.sandbox], expectSuccess: false)
                 #expect(refused.status == 1)
-                #expect(refused.standardErrorText.contains("refused (conflicts)"), "\(refused.standardErrorText)")
                 #expect(
-                    refused.standardErrorText.contains("workflow 1: job \"on success (sandbox)\": name changed in both"),
+                    refused.standardErrorText.contains("refused (conflicts)"), "\(refused.standardErrorText)")
+                #expect(
+                    refused.standardErrorText.contains(
+                        "workflow 1: job \"on success (sandbox)\": name changed in both"),
                     "\(refused.standardErrorText)")
                 #expect(try storedWorkflow(project.workflow1, in: relay).lockVersion == parentVersion)
                 try ann.pump(for: .milliseconds(300))
                 #expect(!ann.inbox.contains { $0.type == "workflow_saved" })
 
-                let forced = try relay.weftCommand(["sandbox", "merge", Self.sandbox, "--force"]).standardOutputText
+                let forced = try relay.weftCommand(["sandbox", "merge", Self.sandbox, "--force"])
+                    .standardOutputText
                 #expect(forced.contains("the sandbox's side kept"), "\(forced)")
                 let stored = try storedWorkflow(project.workflow1, in: relay)
                 #expect(stored.lockVersion == parentVersion + 1)
                 #expect(stored.job(onSuccess)?.name == "on success (sandbox)")
-                #expect(stored.body(of: onFail).hasSuffix("// the parent's line\n"), "what only the parent changed stays")
+                #expect(
+                    stored.body(of: onFail).hasSuffix("// the parent's line\n"),
+                    "what only the parent changed stays")
                 let notice = try ann.takeWorkflowSaved()
                 #expect(notice.source == .merge && notice.lockVersion == parentVersion + 1)
                 try ann.waitUntil("the forced merge is in Ann's document") {
@@ -173,7 +197,8 @@ extension RelaySuite {
                 let copy = try #require(try store.workflow(project: Self.sandbox, named: "workflow 1"))
                 var changed = copy
                 changed.jobs[changed.jobIndex(try copy.jobID(named: "webhook job"))].body += "// offline\n"
-                _ = try store.saveWorkflow(changed, expectedLockVersion: copy.lockVersion, actor: .person("Sam"), source: .editor)
+                _ = try store.saveWorkflow(
+                    changed, expectedLockVersion: copy.lockVersion, actor: .person("Sam"), source: .editor)
 
                 let listed = try relay.weftCommand(["sandbox", "list"]).standardOutputText
                 #expect(listed.contains("\(Self.sandbox)  of \(ProjectFile.projectName)"), "\(listed)")
@@ -196,27 +221,34 @@ extension RelaySuite {
                 let project = try DeployedProject.deploy(to: relay)
                 let me = ProcessInfo.processInfo.userName
                 let noRole = try relay.weftCommand(
-                    ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox], expectSuccess: false)
+                    ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox],
+                    expectSuccess: false)
                 #expect(noRole.status == 1)
-                #expect(noRole.standardErrorText.contains("refused (forbidden)"), "\(noRole.standardErrorText)")
+                #expect(
+                    noRole.standardErrorText.contains("refused (forbidden)"), "\(noRole.standardErrorText)")
 
                 try grant(me, role: "editor", project: ProjectFile.projectName, relay: relay)
                 try relay.weftCommand(["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox])
-                let sam = try TestEditor(socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "ignored")
+                let sam = try TestEditor(
+                    socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "ignored")
                 #expect(sam.role == "owner", "the creator owns the sandbox")
                 try sam.edit { $0.name = "workflow 1 (sandbox)" }
                 guard case .saved = try sam.save() else { throw TestSupportError("the sandbox save failed") }
 
                 let editor = try relay.weftCommand(["sandbox", "merge", Self.sandbox], expectSuccess: false)
                 #expect(editor.status == 1)
-                #expect(editor.standardErrorText.contains("only owners and admins"), "\(editor.standardErrorText)")
+                #expect(
+                    editor.standardErrorText.contains("only owners and admins"), "\(editor.standardErrorText)"
+                )
                 #expect(try storedWorkflow(project.workflow1, in: relay).name == "workflow 1")
 
                 try grant(me, role: "admin", project: ProjectFile.projectName, relay: relay)
                 try relay.weftCommand(["sandbox", "merge", Self.sandbox])
                 let stored = try storedWorkflow(project.workflow1, in: relay)
                 #expect(stored.name == "workflow 1 (sandbox)")
-                #expect(try relay.versions(of: project.workflow1).last?.actor.name.contains("merged by \(me)") == true)
+                #expect(
+                    try relay.versions(of: project.workflow1).last?.actor.name.contains("merged by \(me)")
+                        == true)
             }
         }
 
@@ -229,10 +261,12 @@ extension RelaySuite {
                 #expect(unknownProject.status == 1)
                 #expect(unknownProject.standardErrorText.contains("no project \"no-such-project\""))
                 let taken = try relay.weftCommand(
-                    ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox], expectSuccess: false)
+                    ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox],
+                    expectSuccess: false)
                 #expect(taken.status == 1)
                 #expect(taken.standardErrorText.contains("already exists"))
-                let unknownSandbox = try relay.weftCommand(["sandbox", "merge", "nope"], expectSuccess: false)
+                let unknownSandbox = try relay.weftCommand(
+                    ["sandbox", "merge", "nope"], expectSuccess: false)
                 #expect(unknownSandbox.status == 1)
                 #expect(unknownSandbox.standardErrorText.contains("no sandbox \"nope\""))
             }

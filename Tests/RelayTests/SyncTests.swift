@@ -42,12 +42,14 @@ extension RelaySuite {
                 let webhook = try ann.base.jobID(named: "webhook job")
                 try repository.write(
                     "project.yaml",
-                    try Self.fixture().replacingOnce("console.log('webhook job')", with: "console.log('second commit')"))
+                    try Self.fixture().replacingOnce(
+                        "console.log('webhook job')", with: "console.log('second commit')"))
                 let second = try repository.commit("second version")
                 // An uncommitted edit in the working tree is not what HEAD holds: it must not be synced.
                 try repository.write(
                     "project.yaml",
-                    try Self.fixture().replacingOnce("console.log('webhook job')", with: "console.log('not committed')"))
+                    try Self.fixture().replacingOnce(
+                        "console.log('webhook job')", with: "console.log('not committed')"))
 
                 let again = try relay.weftCommand(["sync", "--repo", repository.path]).standardOutputText
                 #expect(again.contains("synced commit \(second.prefix(12)) (second version)"), "\(again)")
@@ -74,7 +76,8 @@ extension RelaySuite {
 
                 // Nothing was written into the repository: only our own uncommitted edit shows.
                 let status = try repository.git(["status", "--porcelain", "--untracked-files=all"])
-                #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "M project.yaml", "\(status)")
+                #expect(
+                    status.trimmingCharacters(in: .whitespacesAndNewlines) == "M project.yaml", "\(status)")
             }
         }
 
@@ -87,7 +90,8 @@ extension RelaySuite {
                 let watcher = try RunningChild(
                     try WeftExecutable.url(),
                     arguments: [
-                        "sync", "--repo", repository.path, "--watch", "--interval", "0.2", "--socket", relay.socket,
+                        "sync", "--repo", repository.path, "--watch", "--interval", "0.2", "--socket",
+                        relay.socket,
                         "--db", relay.database,
                     ], folder: relay.folder, tag: "watch")
                 defer { _ = watcher.wait(timeout: .zero) }
@@ -95,7 +99,8 @@ extension RelaySuite {
                 let id = try #require(try relay.workflows()[ProjectFile.projectName]?["workflow 1"]?.id)
                 try repository.write(
                     "project.yaml",
-                    try Self.fixture().replacingOnce("console.log('webhook job')", with: "console.log('watched')"))
+                    try Self.fixture().replacingOnce(
+                        "console.log('webhook job')", with: "console.log('watched')"))
                 let second = try repository.commit("watched change")
                 try waitFor("the watched commit") { try storedWorkflow(id, in: relay).lockVersion == 2 }
                 try waitFor("the progress line") {
@@ -124,9 +129,12 @@ extension RelaySuite {
                 try repository.write("README", "no project here\n")
                 try repository.commit("no project")
                 try repository.write("project.yaml", try Self.fixture())  // in the working tree only
-                let missing = try relay.weftCommand(["sync", "--repo", repository.path], expectSuccess: false)
+                let missing = try relay.weftCommand(
+                    ["sync", "--repo", repository.path], expectSuccess: false)
                 #expect(missing.status == 1)
-                #expect(missing.standardErrorText.contains("there is no project.yaml"), "\(missing.standardErrorText)")
+                #expect(
+                    missing.standardErrorText.contains("there is no project.yaml"),
+                    "\(missing.standardErrorText)")
 
                 try repository.write("project.yaml", "workflows: [1, 2\n")
                 try repository.commit("broken")

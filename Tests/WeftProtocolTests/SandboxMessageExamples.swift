@@ -20,7 +20,9 @@ extension ControlMessageTests {
             #"{"type":"sync","repository":"/src/acme","commit":"9f2c","file":"project.yaml","yaml":"name: acme\n"}"#
         ),
         (
-            .sandboxCreated(sandbox: ["id": "s1", "name": "acme-try", "parent": ["id": "p1", "name": "acme"]]),
+            .sandboxCreated(sandbox: [
+                "id": "s1", "name": "acme-try", "parent": ["id": "p1", "name": "acme"],
+            ]),
             #"{"type":"sandbox_created","sandbox":{"id":"s1","name":"acme-try","parent":{"id":"p1","name":"acme"}}}"#
         ),
         (

@@ -9,7 +9,8 @@ import WorkflowModel
     private func parent() throws -> (store: WeftStore, projectID: String) {
         let store = try WeftStore.temporary()
         let project = try store.createProject(id: "p1", name: "acme")
-        _ = try store.createWorkflow(Samples.richWorkflow(), in: project.id, actor: Samples.person, source: .editor)
+        _ = try store.createWorkflow(
+            Samples.richWorkflow(), in: project.id, actor: Samples.person, source: .editor)
         try store.grant(user: "ann", project: project.id, role: .owner)
         try store.grant(user: "bob", project: project.id, role: .viewer)
         return (store, project.id)
@@ -46,7 +47,8 @@ import WorkflowModel
     /// A merge whose parent moved after it was computed writes nothing: no version, no new fork point.
     @Test func aStaleMergeWritesNothing() throws {
         let (store, parentID) = try parent()
-        let sandbox = try store.createSandbox(of: parentID, name: "acme-try", createdBy: "ann", actor: .system("s"))
+        let sandbox = try store.createSandbox(
+            of: parentID, name: "acme-try", createdBy: "ann", actor: .system("s"))
         let link = try #require(try store.sandboxLinks(sandbox.project.id).first)
         var parent = try #require(try store.project(id: parentID))
         parent.workflows[0].name = "merged name"
@@ -62,7 +64,8 @@ import WorkflowModel
         #expect(try store.sandbox("acme-try")?.merges == 0)
 
         let result = try store.commitSandboxMerge(
-            sandboxID: sandbox.project.id, parent: parent, actor: .system("merge"), expectedVersions: ["wf-rich": 1],
+            sandboxID: sandbox.project.id, parent: parent, actor: .system("merge"),
+            expectedVersions: ["wf-rich": 1],
             links: [moved])
         #expect(result.changed.map(\.lockVersion) == [2])
         #expect(try store.versions(of: "wf-rich").last?.source == .merge)

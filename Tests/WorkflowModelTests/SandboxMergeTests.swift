@@ -44,7 +44,8 @@ private func changed(_ workflow: Workflow, _ change: (inout Workflow) -> Void) -
 
     @Test func aWorkflowTheSandboxLeftAloneIsUnchangedWhateverTheParentDid() {
         let parent = changed(parentAtFork()) { $0.jobs[0].body = "parent's\n" }
-        let outcome = SandboxMerge.merge(base: parentAtFork(), sandbox: parentAtFork(), parent: parent, force: false)
+        let outcome = SandboxMerge.merge(
+            base: parentAtFork(), sandbox: parentAtFork(), parent: parent, force: false)
         #expect(outcome.change == .unchanged && outcome.merged == nil)
     }
 
@@ -98,7 +99,8 @@ private func changed(_ workflow: Workflow, _ change: (inout Workflow) -> Void) -
     /// Deleted in the sandbox: deleted in a parent that left it alone; a conflict if the parent changed it.
     @Test func aDeletionIsMergedOnlyIfTheParentLeftTheWorkflowAlone() {
         let deleted = changed(parentAtFork()) { $0.deletedAt = "2026-01-01T00:00:00Z" }
-        let clean = SandboxMerge.merge(base: parentAtFork(), sandbox: deleted, parent: parentAtFork(), force: false)
+        let clean = SandboxMerge.merge(
+            base: parentAtFork(), sandbox: deleted, parent: parentAtFork(), force: false)
         #expect(clean.change == .deleted && clean.conflicts.isEmpty && clean.merged?.deletedAt != nil)
 
         let moved = changed(parentAtFork()) { $0.name = "renamed in the parent" }

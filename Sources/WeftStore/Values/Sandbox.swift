@@ -53,7 +53,8 @@ public struct RepositorySync: Hashable, Sendable {
     public var syncedAt: Date
 
     public init(
-        repository: String, project: String, projectID: String?, file: String, state: String, lastCommit: String,
+        repository: String, project: String, projectID: String?, file: String, state: String,
+        lastCommit: String,
         syncedAt: Date
     ) {
         self.repository = repository

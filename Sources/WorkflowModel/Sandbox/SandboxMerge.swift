@@ -23,7 +23,9 @@ public struct SandboxMergeOutcome: Hashable, Sendable {
     /// Whether the parent moved since the fork point, so the merge was three-way.
     public var parentMoved: Bool
 
-    public init(change: Change, merged: Workflow?, conflicts: [RebaseConflict] = [], parentMoved: Bool = false) {
+    public init(
+        change: Change, merged: Workflow?, conflicts: [RebaseConflict] = [], parentMoved: Bool = false
+    ) {
         self.change = change
         self.merged = merged
         self.conflicts = conflicts
@@ -45,7 +47,9 @@ public struct SandboxMergeOutcome: Hashable, Sendable {
 ///   else a conflict (with `force`, deleted anyway).
 /// - Changed in the sandbox but deleted in the parent: a conflict (with `force`, it comes back).
 public enum SandboxMerge {
-    public static func merge(base: Workflow, sandbox: Workflow, parent: Workflow, force: Bool) -> SandboxMergeOutcome {
+    public static func merge(
+        base: Workflow, sandbox: Workflow, parent: Workflow, force: Bool
+    ) -> SandboxMergeOutcome {
         guard !same(base, sandbox) else { return SandboxMergeOutcome(change: .unchanged, merged: nil) }
         let parentMoved = !same(base, parent)
         var result: Workflow
@@ -56,11 +60,13 @@ public enum SandboxMerge {
                 conflicts.append(
                     RebaseConflict(
                         kind: .workflow, id: parent.id, reason: .deletedButEdited, ours: nil, theirs: nil,
-                        message: "the sandbox deleted the workflow, but the parent changed it since the fork"))
+                        message: "the sandbox deleted the workflow, but the parent changed it since the fork")
+                )
             }
             result = parent
             result.deletedAt = sandbox.deletedAt
-            return SandboxMergeOutcome(change: .deleted, merged: result, conflicts: conflicts, parentMoved: parentMoved)
+            return SandboxMergeOutcome(
+                change: .deleted, merged: result, conflicts: conflicts, parentMoved: parentMoved)
         }
         if parent.deletedAt != nil, base.deletedAt == nil {
             conflicts.append(
@@ -73,12 +79,14 @@ public enum SandboxMerge {
         } else {
             let check = ThreeWayMerge.merge(base: base, ours: sandbox, theirs: parent)
             conflicts = check.conflicts
-            result = force && !conflicts.isEmpty
+            result =
+                force && !conflicts.isEmpty
                 ? ThreeWayMerge.merge(base: base, ours: parent, theirs: sandbox).merged : check.merged
         }
         result.id = parent.id
         result.lockVersion = parent.lockVersion
-        return SandboxMergeOutcome(change: .updated, merged: result, conflicts: conflicts, parentMoved: parentMoved)
+        return SandboxMergeOutcome(
+            change: .updated, merged: result, conflicts: conflicts, parentMoved: parentMoved)
     }
 
     /// A workflow added in the sandbox, as the parent creates it under `parentID`.
@@ -100,7 +108,9 @@ public enum SandboxMerge {
         // A number kept in `extra` may come back from JSON as another representation of itself.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let first = try? encoder.encode(one), let second = try? encoder.encode(other) else { return false }
+        guard let first = try? encoder.encode(one), let second = try? encoder.encode(other) else {
+            return false
+        }
         return first == second
     }
 

@@ -36,7 +36,8 @@ struct TestRepository {
 
     /// Writes `text` to `file` in the working tree.
     func write(_ file: String, _ text: String) throws {
-        try text.write(toFile: (path as NSString).appendingPathComponent(file), atomically: true, encoding: .utf8)
+        try text.write(
+            toFile: (path as NSString).appendingPathComponent(file), atomically: true, encoding: .utf8)
     }
 
     /// Commits every change with `message`; returns the new commit.
@@ -52,7 +53,8 @@ struct TestRepository {
         let result = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"), arguments: ["git", "-C", path] + arguments, timeout: 30)
         guard result.status == 0 else {
-            throw TestSupportError("git \(arguments.joined(separator: " ")) failed: \(result.standardErrorText)")
+            throw TestSupportError(
+                "git \(arguments.joined(separator: " ")) failed: \(result.standardErrorText)")
         }
         return result.standardOutputText
     }
