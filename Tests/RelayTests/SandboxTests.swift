@@ -181,7 +181,9 @@ extension RelaySuite {
         }
 
         /// With no relay running the commands work on the database directly (under the deploy lock), and
-        /// the parent's persisted document is reconciled: the next editor sees the merge.
+        /// the parent's persisted document is reconciled: the next editor sees the merge. A workflow added
+        /// in the sandbox is created in the parent (once, with an id of its own); one deleted in the sandbox
+        /// and untouched in the parent is deleted there.
         @Test func withNoRelayTheMergeReachesThePersistedDocument() throws {
             try withRelay { relay in
                 let project = try Self.setUp(relay)
@@ -199,12 +201,33 @@ extension RelaySuite {
                 changed.jobs[changed.jobIndex(try copy.jobID(named: "webhook job"))].body += "// offline\n"
                 _ = try store.saveWorkflow(
                     changed, expectedLockVersion: copy.lockVersion, actor: .person("Sam"), source: .editor)
+                let added = try store.createWorkflow(
+                    Workflow(
+                        id: "added-in-sandbox", name: "workflow 3", jobs: [Job(id: "j3", name: "third job")]),
+                    in: sandbox.project.id, actor: .person("Sam"), source: .editor)
+                let doomed = try #require(try store.workflow(project: Self.sandbox, named: "workflow 2"))
+                _ = try store.deleteWorkflow(
+                    id: doomed.id, expectedLockVersion: doomed.lockVersion, actor: .person("Sam"),
+                    source: .editor)
 
                 let listed = try relay.weftCommand(["sandbox", "list"]).standardOutputText
                 #expect(listed.contains("\(Self.sandbox)  of \(ProjectFile.projectName)"), "\(listed)")
                 let merged = try relay.weftCommand(["sandbox", "merge", Self.sandbox])
                 #expect(merged.standardErrorText.contains("no relay is running"))
                 #expect(merged.standardOutputText.contains("workflow 1  updated"))
+                #expect(
+                    merged.standardOutputText.contains("workflow 3  created → v1"),
+                    "\(merged.standardOutputText)")
+                #expect(
+                    merged.standardOutputText.contains("workflow 2  deleted"), "\(merged.standardOutputText)")
+                let again = try relay.weftCommand(["sandbox", "merge", Self.sandbox]).standardOutputText
+                #expect(again.contains("nothing to merge"), "\(again)")
+                let parent = try #require(try store.project(named: ProjectFile.projectName))
+                #expect(parent.workflows.map(\.name) == ["workflow 1", "workflow 3"])
+                #expect(
+                    parent.workflows.allSatisfy { $0.id != added.workflow.id },
+                    "a merged workflow gets its own id")
+                #expect(try store.workflow(id: project.workflow2)?.deletedAt != nil)
 
                 try relay.start()
                 let bob = try TestEditor(socket: relay.socket, workflow: project.workflow1, as: "Bob")
