@@ -166,7 +166,11 @@ struct Provisioner: Sendable {
                     "lock_version": .integer(Int64(workflow.lockVersion)), "editors": .array(editors),
                 ])
             }
-            projects.append(["id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows)])
+            var entry: YObject = [
+                "id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows),
+            ]
+            if let sandbox = try? store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
+            projects.append(.object(entry))
         }
         return .array(projects)
     }

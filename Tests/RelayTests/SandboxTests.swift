@@ -34,6 +34,8 @@ extension RelaySuite {
                 let copies = try #require(listing[Self.sandbox])
                 #expect(Set(copies.keys) == ["workflow 1", "workflow 2"])
                 #expect(copies["workflow 1"]?.id != project.workflow1, "a sandbox has its own ids")
+                let ls = try relay.weft(["ls", "--socket", relay.socket]).standardOutputText
+                #expect(ls.contains("sandbox of \(ProjectFile.projectName)"), "\(ls)")
 
                 let sam = try TestEditor(
                     socket: relay.socket, workflow: "\(Self.sandbox)/workflow 1", as: "Sam")
