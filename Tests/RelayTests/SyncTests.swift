@@ -81,6 +81,33 @@ extension RelaySuite {
             }
         }
 
+        /// With no relay running a sync writes the database directly, and the next sync through a relay
+        /// finds the state it kept there.
+        @Test func withNoRelayASyncWritesTheDatabaseDirectly() throws {
+            try withRelay(start: false) { relay in
+                let repository = try TestRepository(in: relay.folder)
+                try repository.write("project.yaml", try Self.fixture())
+                try repository.commit("first version")
+                let direct = try relay.weftCommand(["sync", "--repo", repository.path])
+                #expect(
+                    direct.standardErrorText.contains("no relay is running"), "\(direct.standardErrorText)")
+
+                try relay.start()
+                let listing = try #require(try relay.workflows()[ProjectFile.projectName])
+                let one = try #require(listing["workflow 1"])
+                #expect(try relay.versions(of: one.id).map(\.source) == [.sync])
+                try repository.write(
+                    "project.yaml",
+                    try Self.fixture().replacingOnce(
+                        "console.log('webhook job')", with: "console.log('relayed')"))
+                try repository.commit("second version")
+                try relay.weftCommand(["sync", "--repo", repository.path])
+                let after = try #require(try relay.workflows()[ProjectFile.projectName])
+                #expect(after.count == 2 && after["workflow 1"]?.id == one.id)
+                #expect(after["workflow 1"]?.lockVersion == 2)
+            }
+        }
+
         /// `--watch` syncs each new commit as it lands and says which.
         @Test func watchFollowsNewCommits() throws {
             try withRelay { relay in
