@@ -66,12 +66,4 @@ public struct SandboxIDMap: Hashable, Sendable, Codable {
 
     /// The sandbox's workflow in the parent's ids.
     public func toParent(_ sandbox: Workflow) -> Workflow { sandbox.renamingIDs(parentID(of:)) }
-
-    /// The map with the sandbox workflow's own id pointing at `parentWorkflowID` (a workflow added in
-    /// the sandbox gets a new id in the parent, which the next merge must find again).
-    public func recording(_ sandbox: Workflow, parentWorkflowID: String) -> SandboxIDMap {
-        var next = self
-        next.toParent[sandbox.id] = parentWorkflowID
-        return next
-    }
 }
