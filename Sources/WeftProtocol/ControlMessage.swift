@@ -43,6 +43,20 @@ public enum ControlMessage: Sendable, Hashable {
     case export(project: String, format: String, state: YAny? = nil)
     case drafts
     case restoreDraft(id: Int)
+    /// Copy project `project` (name or id) into a new sandbox project named `name`. Answered by
+    /// ``sandboxCreated(sandbox:)`` or ``sandboxFailed(reason:message:conflicts:)``.
+    case sandboxCreate(project: String, name: String)
+    /// List the sandboxes (of one parent project, if named). Answered by ``sandboxListReply(sandboxes:)``.
+    case sandboxList(project: String? = nil)
+    /// What merging sandbox `sandbox` would change in its parent. Answered by ``sandboxDiffReply(diff:)``.
+    case sandboxDiff(sandbox: String)
+    /// Merge sandbox `sandbox` into its parent; with `force` the sandbox's side wins conflicts. Answered
+    /// by ``sandboxMerged(merge:)`` or ``sandboxFailed(reason:message:conflicts:)``.
+    case sandboxMerge(sandbox: String, force: Bool = false)
+    /// Deploy the project file `yaml` read at `commit` of the git repository `repository` (its `file`),
+    /// as the system actor "repository connection" with source `sync`; `project` overrides the name in
+    /// the file. Answered by ``synced(sync:)`` or ``syncFailed(reason:message:errors:)``.
+    case sync(repository: String, commit: String, file: String, yaml: String, project: String? = nil)
 
     // MARK: Relay to client
 
@@ -79,6 +93,21 @@ public enum ControlMessage: Sendable, Hashable {
     case statusReply(status: YAny)
     /// The answer to ``list``: the projects, each with its workflows.
     case listReply(projects: YAny)
+    /// A sandbox was created: `{"id", "name", "parent": {"id", "name"}, "workflows": [...]}`.
+    case sandboxCreated(sandbox: YAny)
+    /// The answer to ``sandboxList(project:)``: one object per sandbox.
+    case sandboxListReply(sandboxes: YAny)
+    /// The answer to ``sandboxDiff(sandbox:)``: per workflow, what a merge would change and its conflicts.
+    case sandboxDiffReply(diff: YAny)
+    /// The merge was committed: per workflow, what it changed, with the new versions.
+    case sandboxMerged(merge: YAny)
+    /// A sandbox request was refused (`not_found`, `forbidden`, `conflicts`, `stale`, `invalid`, …);
+    /// nothing was written. `conflicts` lists them for `conflicts`.
+    case sandboxFailed(reason: String, message: String, conflicts: [YAny]? = nil)
+    /// A sync was committed: the project, the commit and one entry per workflow it changed.
+    case synced(sync: YAny)
+    /// A sync was refused (`invalid`, `stale`, …); nothing was committed.
+    case syncFailed(reason: String, message: String, errors: YAny? = nil)
     /// Something went wrong; `code` is an ``ErrorCode`` raw value (or a newer one), `message` says it
     /// for people.
     case error(code: String, message: String)
@@ -118,6 +147,11 @@ public enum ControlMessage: Sendable, Hashable {
         case .ping: "ping"
         case .status: "status"
         case .list: "list"
+        case .sandboxCreate: "sandbox_create"
+        case .sandboxList: "sandbox_list"
+        case .sandboxDiff: "sandbox_diff"
+        case .sandboxMerge: "sandbox_merge"
+        case .sync: "sync"
         case .joined: "joined"
         case .saved: "saved"
         case .saveFailed: "save_failed"
@@ -127,6 +161,13 @@ public enum ControlMessage: Sendable, Hashable {
         case .deployFailed: "deploy_failed"
         case .statusReply: "status_reply"
         case .listReply: "list_reply"
+        case .sandboxCreated: "sandbox_created"
+        case .sandboxListReply: "sandbox_list_reply"
+        case .sandboxDiffReply: "sandbox_diff_reply"
+        case .sandboxMerged: "sandbox_merged"
+        case .sandboxFailed: "sandbox_failed"
+        case .synced: "synced"
+        case .syncFailed: "sync_failed"
         case .error: "error"
         case .pong: "pong"
         case .history, .showVersion, .restore, .export, .drafts, .restoreDraft, .historyReply, .versionReply,
@@ -149,8 +190,12 @@ public enum ControlMessage: Sendable, Hashable {
         case .join, .leave, .save, .deploy, .ping, .status, .list: .clientToRelay
         case .history, .showVersion, .restore, .export, .drafts, .restoreDraft: .clientToRelay
         case .historyReply, .versionReply, .restored, .exported, .draftsReply, .draftRestored: .relayToClient
+        case .sandboxCreate, .sandboxList, .sandboxDiff, .sandboxMerge, .sync: .clientToRelay
         case .joined, .saved, .saveFailed, .workflowSaved, .ack, .deployed, .deployFailed, .statusReply,
             .listReply, .error, .pong:
+            .relayToClient
+        case .sandboxCreated, .sandboxListReply, .sandboxDiffReply, .sandboxMerged, .sandboxFailed, .synced,
+            .syncFailed:
             .relayToClient
         case .unknown: .unknown
         }
@@ -160,7 +205,13 @@ public enum ControlMessage: Sendable, Hashable {
     public static let knownTypes = [
         "join", "leave", "save", "deploy", "ping", "status", "list", "joined", "saved", "save_failed",
         "workflow_saved", "ack", "deployed", "deploy_failed", "status_reply", "list_reply", "error", "pong",
-    ] + historyTypes
+    ] + historyTypes + sandboxTypes
+
+    /// The `"type"` values of sandboxes and git syncs, clients' first.
+    public static let sandboxTypes = [
+        "sandbox_create", "sandbox_list", "sandbox_diff", "sandbox_merge", "sync", "sandbox_created",
+        "sandbox_list_reply", "sandbox_diff_reply", "sandbox_merged", "sandbox_failed", "synced", "sync_failed",
+    ]
 }
 
 // MARK: - JSON
@@ -222,6 +273,40 @@ extension ControlMessage {
             add("status", status)
         case .listReply(let projects):
             add("projects", projects)
+        case .sandboxCreate(let project, let name):
+            add("project", .string(project))
+            add("name", .string(name))
+        case .sandboxList(let project):
+            add("project", project.map(YAny.string))
+        case .sandboxDiff(let sandbox):
+            add("sandbox", .string(sandbox))
+        case .sandboxMerge(let sandbox, let force):
+            add("sandbox", .string(sandbox))
+            add("force", .bool(force))
+        case .sync(let repository, let commit, let file, let yaml, let project):
+            add("repository", .string(repository))
+            add("commit", .string(commit))
+            add("file", .string(file))
+            add("yaml", .string(yaml))
+            add("project", project.map(YAny.string))
+        case .sandboxCreated(let sandbox):
+            add("sandbox", sandbox)
+        case .sandboxListReply(let sandboxes):
+            add("sandboxes", sandboxes)
+        case .sandboxDiffReply(let diff):
+            add("diff", diff)
+        case .sandboxMerged(let merge):
+            add("merge", merge)
+        case .sandboxFailed(let reason, let message, let conflicts):
+            add("reason", .string(reason))
+            add("message", .string(message))
+            add("conflicts", conflicts.map(YAny.array))
+        case .synced(let sync):
+            add("sync", sync)
+        case .syncFailed(let reason, let message, let errors):
+            add("reason", .string(reason))
+            add("message", .string(message))
+            add("errors", errors)
         case .error(let code, let message):
             add("code", .string(code))
             add("message", .string(message))
@@ -310,6 +395,30 @@ extension ControlMessage {
         case "list_reply": self = .listReply(projects: try fields.any("projects"))
         case "error": self = .error(code: try fields.string("code"), message: try fields.string("message"))
         case "pong": self = .pong(id: fields.optionalAny("id"))
+        case "sandbox_create":
+            self = .sandboxCreate(project: try fields.string("project"), name: try fields.string("name"))
+        case "sandbox_list": self = .sandboxList(project: try fields.optionalString("project"))
+        case "sandbox_diff": self = .sandboxDiff(sandbox: try fields.string("sandbox"))
+        case "sandbox_merge":
+            self = .sandboxMerge(sandbox: try fields.string("sandbox"), force: try fields.bool("force", default: false))
+        case "sync":
+            self = .sync(
+                repository: try fields.string("repository"), commit: try fields.string("commit"),
+                file: try fields.string("file"), yaml: try fields.string("yaml"),
+                project: try fields.optionalString("project"))
+        case "sandbox_created": self = .sandboxCreated(sandbox: try fields.object("sandbox"))
+        case "sandbox_list_reply": self = .sandboxListReply(sandboxes: try fields.any("sandboxes"))
+        case "sandbox_diff_reply": self = .sandboxDiffReply(diff: try fields.object("diff"))
+        case "sandbox_merged": self = .sandboxMerged(merge: try fields.object("merge"))
+        case "sandbox_failed":
+            self = .sandboxFailed(
+                reason: try fields.string("reason"), message: try fields.string("message"),
+                conflicts: fields.optionalAny("conflicts") == nil ? nil : try fields.array("conflicts", default: []))
+        case "synced": self = .synced(sync: try fields.object("sync"))
+        case "sync_failed":
+            self = .syncFailed(
+                reason: try fields.string("reason"), message: try fields.string("message"),
+                errors: fields.optionalAny("errors"))
         default: self = try Self.historyMessage(type, fields) ?? .unknown(type: type, body: json)
         }
     }

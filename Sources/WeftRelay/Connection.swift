@@ -10,9 +10,9 @@ import YCRDT
 /// Used only by the connection's own task. Talks to rooms (actors) for document work.
 final class Connection {
     let id: UInt64
-    private let services: RelayServices
-    private let registry: RoomRegistry
-    private let provisioner: Provisioner
+    let services: RelayServices
+    let registry: RoomRegistry
+    let provisioner: Provisioner
     private let statusSource: @Sendable () async -> YAny
     let outbound: Outbound
     private let peer: PeerCredentials?
@@ -35,7 +35,7 @@ final class Connection {
     }
 
     /// The name the OS gives the peer (shared mode) or a fallback.
-    private var peerName: String { peer?.userName ?? "anonymous" }
+    var peerName: String { peer?.userName ?? "anonymous" }
 
     func send(_ message: WireMessage) { outbound.send(message) }
     func send(_ control: ControlMessage) { outbound.send(.control(control)) }
@@ -90,6 +90,8 @@ final class Connection {
             send(.listReply(projects: await provisioner.listing(registry: registry)))
         case .history, .showVersion, .restore, .export, .drafts, .restoreDraft:
             send(await History(services: services, registry: registry).handle(control, requester: peerName))
+        case .sandboxCreate, .sandboxList, .sandboxDiff, .sandboxMerge, .sync:
+            await handleSandboxControl(control)
         case .unknown(let type, _):
             send(.error(.unknownControlType, "unknown control message type \"\(type)\""))
         default:

@@ -34,10 +34,12 @@ struct Provisioner: Sendable {
     ///
     /// `project` is provisioning JSON (ids included) or `{"yaml": text}`; `state` the deploy state
     /// file for a YAML project. Without `allowStale`, a deploy whose state is older than the database
-    /// is refused naming the workflows that moved.
-    func deploy(project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, registry: RoomRegistry) async
-        -> ControlMessage
-    {
+    /// is refused naming the workflows that moved. `source` is what the versions record (`sync` for a
+    /// git sync).
+    func deploy(
+        project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource = .deploy,
+        registry: RoomRegistry
+    ) async -> ControlMessage {
         services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
         do {
@@ -61,7 +63,7 @@ struct Provisioner: Sendable {
         let result: ImportResult
         do {
             result = try services.store.importProject(
-                project, actor: actor, source: .deploy, expectedVersions: resolved.expected)
+                project, actor: actor, source: source, expectedVersions: resolved.expected)
         } catch StoreError.staleDeploy(let moved) {
             var movedJSON = YObject()
             for (id, move) in moved {
@@ -81,7 +83,7 @@ struct Provisioner: Sendable {
                 "lock_version": .integer(Int64(change.lockVersion)),
             ]
             do {
-                let outcome = try await registry.applyExternal(change, actor: actor, source: .deploy)
+                let outcome = try await registry.applyExternal(change, actor: actor, source: source)
                 entry["summary"] = WorkflowJSON.summary(outcome.summary)
                 entry["conflicts"] = .array(outcome.conflicts.map(WorkflowJSON.conflict))
             } catch {
@@ -98,10 +100,10 @@ struct Provisioner: Sendable {
         for workflowID in resolved.deletedWorkflows {
             guard let current = try? services.store.workflow(id: workflowID), current.deletedAt == nil,
                 let saved = try? services.store.deleteWorkflow(
-                    id: workflowID, expectedLockVersion: current.lockVersion, actor: actor, source: .deploy),
+                    id: workflowID, expectedLockVersion: current.lockVersion, actor: actor, source: source),
                 saved.changed
             else { continue }
-            _ = try? await registry.applyExternal(WorkflowChange(saved), actor: actor, source: .deploy)
+            _ = try? await registry.applyExternal(WorkflowChange(saved), actor: actor, source: source)
             workflows.append([
                 "id": .string(workflowID), "name": .string(current.name),
                 "lock_version": .integer(Int64(saved.lockVersion)), "deleted": .bool(true),
@@ -164,7 +166,11 @@ struct Provisioner: Sendable {
                     "lock_version": .integer(Int64(workflow.lockVersion)), "editors": .array(editors),
                 ])
             }
-            projects.append(["id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows)])
+            var entry: YObject = [
+                "id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows),
+            ]
+            if let sandbox = try? store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
+            projects.append(.object(entry))
         }
         return .array(projects)
     }

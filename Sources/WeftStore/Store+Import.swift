@@ -26,55 +26,63 @@ extension WeftStore {
         _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
     ) throws -> ImportResult {
         try pool.write { db in
-            let now = Date()
-            var stored: [String: Workflow] = [:]
-            var moved: [String: VersionMove] = [:]
-            for workflow in project.workflows {
-                let current = try WorkflowRows.fetch(db, id: workflow.id)
-                if let current, current.projectID != project.id {
-                    throw StoreError.workflowInOtherProject(workflow: workflow.id, project: current.projectID)
-                }
-                stored[workflow.id] = current?.workflow
-                if let expectedVersions {
-                    let expected = expectedVersions[workflow.id] ?? 0
-                    let found = current?.workflow.lockVersion ?? 0
-                    if expected != found {
-                        moved[workflow.id] = VersionMove(expected: expected, current: found)
-                    }
-                }
-            }
-            guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
-
-            let projectChanged = try Self.upsertProject(db, project, now: now)
-            var changed: [WorkflowChange] = []
-            var unchanged: [String] = []
-            for workflow in project.workflows {
-                let previous = stored[workflow.id]
-                if let previous, try WorkflowRows.sameStoredValue(previous, workflow) {
-                    unchanged.append(workflow.id)
-                    continue
-                }
-                var saved = workflow
-                saved.lockVersion = (previous?.lockVersion ?? 0) + 1
-                try WorkflowRows.write(
-                    db, saved, projectID: project.id, lockVersion: saved.lockVersion, now: now)
-                try WorkflowRows.recordVersion(db, saved, actor: actor, source: source, now: now)
-                changed.append(
-                    WorkflowChange(
-                        workflowID: saved.id, previousLockVersion: previous?.lockVersion,
-                        lockVersion: saved.lockVersion, workflow: saved, previous: previous))
-                // Later workflows of the same import with a repeated id compare against this one.
-                stored[saved.id] = saved
-            }
-            try Self.insertAudit(
-                db, time: now, actor: actor.name, action: "project.imported", subject: project.id,
-                details: [
-                    "source": .string(source.rawValue), "actor_kind": .string(actor.kind.rawValue),
-                    "changed": .array(changed.map { .string($0.workflowID) }),
-                    "stale_allowed": .bool(expectedVersions == nil),
-                ])
-            return ImportResult(
-                projectID: project.id, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
+            try Self.importProject(db, project, actor: actor, source: source, expectedVersions: expectedVersions)
         }
+    }
+
+    /// The body of ``importProject(_:actor:source:expectedVersions:)``, inside the caller's transaction
+    /// (a sandbox merge records its new fork point in the same one).
+    static func importProject(
+        _ db: Database, _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
+    ) throws -> ImportResult {
+        let now = Date()
+        var stored: [String: Workflow] = [:]
+        var moved: [String: VersionMove] = [:]
+        for workflow in project.workflows {
+            let current = try WorkflowRows.fetch(db, id: workflow.id)
+            if let current, current.projectID != project.id {
+                throw StoreError.workflowInOtherProject(workflow: workflow.id, project: current.projectID)
+            }
+            stored[workflow.id] = current?.workflow
+            if let expectedVersions {
+                let expected = expectedVersions[workflow.id] ?? 0
+                let found = current?.workflow.lockVersion ?? 0
+                if expected != found {
+                    moved[workflow.id] = VersionMove(expected: expected, current: found)
+                }
+            }
+        }
+        guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
+
+        let projectChanged = try Self.upsertProject(db, project, now: now)
+        var changed: [WorkflowChange] = []
+        var unchanged: [String] = []
+        for workflow in project.workflows {
+            let previous = stored[workflow.id]
+            if let previous, try WorkflowRows.sameStoredValue(previous, workflow) {
+                unchanged.append(workflow.id)
+                continue
+            }
+            var saved = workflow
+            saved.lockVersion = (previous?.lockVersion ?? 0) + 1
+            try WorkflowRows.write(
+                db, saved, projectID: project.id, lockVersion: saved.lockVersion, now: now)
+            try WorkflowRows.recordVersion(db, saved, actor: actor, source: source, now: now)
+            changed.append(
+                WorkflowChange(
+                    workflowID: saved.id, previousLockVersion: previous?.lockVersion,
+                    lockVersion: saved.lockVersion, workflow: saved, previous: previous))
+            // Later workflows of the same import with a repeated id compare against this one.
+            stored[saved.id] = saved
+        }
+        try Self.insertAudit(
+            db, time: now, actor: actor.name, action: "project.imported", subject: project.id,
+            details: [
+                "source": .string(source.rawValue), "actor_kind": .string(actor.kind.rawValue),
+                "changed": .array(changed.map { .string($0.workflowID) }),
+                "stale_allowed": .bool(expectedVersions == nil),
+            ])
+        return ImportResult(
+            projectID: project.id, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
     }
 }

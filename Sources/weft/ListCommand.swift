@@ -38,7 +38,8 @@ struct List: AsyncParsableCommand {
         }
         for project in entries {
             let object = project.objectValue ?? YObject()
-            print("\(object["name"]?.stringValue ?? "?")  (\(object["id"]?.stringValue ?? "?"))")
+            let parent = object["sandbox_of"]?.stringValue.map { "  sandbox of \($0)" } ?? ""
+            print("\(object["name"]?.stringValue ?? "?")  (\(object["id"]?.stringValue ?? "?"))\(parent)")
             for workflow in object["workflows"]?.arrayValue ?? [] {
                 let entry = workflow.objectValue ?? YObject()
                 let editors = (entry["editors"]?.arrayValue ?? []).compactMap(\.stringValue)

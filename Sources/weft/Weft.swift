@@ -13,7 +13,8 @@ struct Weft: AsyncParsableCommand {
         version: WeftVersion.current,
         subcommands: [
             Edit.self, Relay.self, Deploy.self, Validate.self, Export.self, List.self,
-            Sandbox.self, History.self, Show.self, Restore.self, Drafts.self, DocCommand.self, Demo.self, Users.self,
+            Sandbox.self, Sync.self, History.self, Show.self, Restore.self, Drafts.self, DocCommand.self, Demo.self,
+            Users.self,
         ])
 }
 

@@ -6,8 +6,8 @@ import WeftTestSupport
 @Suite struct HelpTests {
     /// The commands of DESIGN.md and issue #2, in the order `weft --help` lists them.
     static let commands = [
-        "edit", "relay", "deploy", "validate", "export", "ls", "sandbox", "history", "show", "restore", "drafts",
-        "doc", "demo", "users",
+        "edit", "relay", "deploy", "validate", "export", "ls", "sandbox", "sync", "history", "show", "restore",
+        "drafts", "doc", "demo", "users",
     ]
 
     @Test func helpNamesEveryCommandWithAOneLinePurpose() throws {

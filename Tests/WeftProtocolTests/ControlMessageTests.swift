@@ -110,7 +110,7 @@ import YCRDT
             .unknown(type: "cursor_hint", body: ["type": "cursor_hint", "x": 1]),
             #"{"type":"cursor_hint","x":1}"#
         ),
-    ]
+    ] + sandboxExamples
 
     @Test func everyControlMessageEncodesToItsJSONAndBack() throws {
         for (message, json) in Self.examples {
@@ -134,6 +134,7 @@ import YCRDT
             let expected: ControlMessage.Direction =
                 switch message.type {
                 case "join", "leave", "save", "deploy", "ping", "status", "list": .clientToRelay
+                case "sandbox_create", "sandbox_list", "sandbox_diff", "sandbox_merge", "sync": .clientToRelay
                 case "cursor_hint": .unknown
                 default: .relayToClient
                 }

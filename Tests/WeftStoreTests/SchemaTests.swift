@@ -20,6 +20,7 @@ import Testing
                 "projects", "project_credentials", "workflows", "jobs", "triggers", "edges", "positions",
                 "versions",
                 "document_log", "document_snapshots", "users", "project_roles", "audit", "deploy_lock", "drafts",
+                "sandboxes", "sandbox_workflows", "repository_syncs",
             ]))
         let applied = try store.pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
         #expect(applied == Set(Migrations.migrator.migrations))

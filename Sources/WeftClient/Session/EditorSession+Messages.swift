@@ -121,6 +121,9 @@ extension EditorSession {
         case .history, .showVersion, .restore, .export, .drafts, .restoreDraft, .historyReply, .versionReply,
             .restored, .exported, .draftsReply, .draftRestored:
             break  // The history commands' requests and answers: not for an editor.
+        case .sandboxCreate, .sandboxList, .sandboxDiff, .sandboxMerge, .sync, .sandboxCreated, .sandboxListReply,
+            .sandboxDiffReply, .sandboxMerged, .sandboxFailed, .synced, .syncFailed:
+            break  // Not for an editor (or newer than this client): ignored, as the protocol asks.
         }
     }
 

@@ -15,6 +15,9 @@ enum Migrations {
         migrator.registerMigration("drafts: the unsaved edits a reset discarded") { db in
             try createDraftTable(db)
         }
+        migrator.registerMigration("v2-sandboxes: sandboxes, their fork points, git sync state") { db in
+            try SandboxTables.create(db)
+        }
         return migrator
     }
 

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WeftClient
+import WeftProtocol
+import WeftRelay
+import WeftStore
+
+/// One request of a command that works with or without a running relay, as `weft deploy` does: through
+/// the relay over its socket when one answers there, else directly on the database, holding the store's
+/// deploy lock (a starting relay waits for it) and running the relay's own logic in-process, so
+/// persisted documents are reconciled exactly as the relay would.
+struct RelayRequest {
+    /// The command's name for messages (`sandbox merge`).
+    let command: String
+    let socketPath: String
+    /// The database to use when no relay runs (nil: the default one).
+    let databasePath: String?
+
+    /// The answer to `request` from the running relay (the first control message `isAnswer` accepts, or
+    /// an `error`), or, with no relay, what `direct` answers on an in-process core.
+    func perform(
+        _ request: ControlMessage, timeout: Duration = .seconds(120), quiet: Bool = false,
+        isAnswer: (ControlMessage) -> Bool, direct: (RelayCore, Requester) async -> ControlMessage
+    ) async throws -> ControlMessage {
+        if let connection = try? RelayConnection(path: socketPath) {
+            defer { connection.close() }
+            try connection.send(.control(request))
+            return try connection.receive(timeout: timeout) { message -> ControlMessage? in
+                guard case .control(let control) = message else { return nil }
+                if case .error = control { return control }
+                return isAnswer(control) ? control : nil
+            }
+        }
+        let path = databasePath ?? DefaultPaths.database
+        if !quiet { FileHandleOutput.standardError("no relay is running; working directly on \(path)…\n") }
+        let store = try WeftStore(path: path)
+        let pid = getpid()
+        guard try store.acquireDeployLock(owner: "weft \(command)", pid: pid) else {
+            let holder = try store.deployLockHolder()
+            if let holder, holder.owner == RelayServer.lockOwner {
+                FileHandleOutput.standardError(
+                    "weft \(command): a relay (pid \(holder.pid)) serves \(path) but does not listen on "
+                        + "\(socketPath); pass its --socket\n")
+                throw ExitCode(1)
+            }
+            let who = holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown"
+            FileHandleOutput.standardError(
+                "weft \(command): another process (\(who)) holds the database; try again\n")
+            throw ExitCode(1)
+        }
+        defer { _ = try? store.releaseDeployLock(pid: pid) }
+        var configuration = RelayConfiguration(socketPath: socketPath, databasePath: path)
+        configuration.unloadAfter = .zero
+        let core = RelayCore(
+            store: store, configuration: configuration, logger: Logger(label: "weft.\(command)"))
+        let answer = await direct(core, Requester(name: ProcessInfo.processInfo.userName, sharedMode: false))
+        await core.finish()
+        return answer
+    }
+}
