@@ -18,8 +18,8 @@ final class Connection {
     private let peer: PeerCredentials?
     private var room: Room?
     private var session: SessionHandle?
-    /// Document updates (sync step 2 and update messages) received since the last join.
-    private var updatesReceived = 0
+    /// The document updates of the current join between arrival and ack (one pipeline per join).
+    private var pipeline: UpdatePipeline?
 
     init(
         id: UInt64, services: RelayServices, registry: RoomRegistry, provisioner: Provisioner,
@@ -53,12 +53,17 @@ final class Connection {
                 send(.error(.malformedFrame, "sync step 1 carries an invalid state vector"))
             }
         case .sync(.step2(let update)), .sync(.update(let update)):
-            guard let room, let session else {
+            guard let room, let session, let pipeline else {
                 return send(.error(.notJoined, "join a workflow before sending updates"))
             }
-            updatesReceived += 1
-            if let problem = await room.receiveUpdate(update, from: session) { send(problem) }
-            send(.ack(updates: updatesReceived))
+            // Not waiting for the commit: the next update goes into the same group commit. The
+            // pipeline acks in order as commits land, and waits here when too many are in flight.
+            let number = await pipeline.register(bytes: update.count)
+            switch await room.receiveUpdate(update, from: session, onCommitted: { pipeline.settle(number) }) {
+            case .pending: break
+            case .settled: pipeline.settle(number)
+            case .refused(let problem): pipeline.settle(number, refusal: problem)
+            }
         case .awareness(let update):
             guard let room, let session else { return send(.error(.notJoined, "join a workflow first")) }
             if let problem = await room.receiveAwareness(update, from: session) { send(problem) }
@@ -75,6 +80,9 @@ final class Connection {
         case .join(let workflow, let name):
             await join(workflow, as: name)
         case .leave:
+            // Every update of this join is acked before the connection may join again (acks count from
+            // each join).
+            await pipeline?.waitUntilSettled()
             await leave()
         case .save(let lockVersion):
             guard let room, let session else { return send(.error(.notJoined, "join a workflow before saving")) }
@@ -135,17 +143,19 @@ final class Connection {
             let joined = try await registry.join(handle, workflowID: workflowID)
             room = joined
             session = handle
-            updatesReceived = 0
+            pipeline = UpdatePipeline(outbound: outbound)
         } catch {
             send(.error(.internal, "could not open the workflow: \(error)"))
         }
     }
 
-    /// Leaves the joined room (on `leave` and when the connection closes).
+    /// Leaves the joined room (on `leave` and when the connection closes). Updates still committing
+    /// are committed and forwarded all the same.
     func leave() async {
         guard let room else { return }
         await room.leave(id)
         self.room = nil
         session = nil
+        pipeline = nil
     }
 }

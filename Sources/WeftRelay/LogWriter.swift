@@ -4,12 +4,15 @@ import WeftStore
 /// Commits document updates to the store's log in groups: while one transaction is being written, the
 /// updates that arrive wait for the next, so many clients' edits share one fsync.
 ///
-/// `append` returns only once the update is durable; the relay forwards and acknowledges an update
-/// after that, never before.
+/// `append` returns only once the updates are durable; the relay forwards and acknowledges an update
+/// after that, never before. A failed commit throws to every caller in it; rooms keep their updates
+/// and append them again (see `Room`).
 actor LogWriter {
     private let store: WeftStore
     private let metrics: RelayMetrics
-    private var waiting: [(docID: String, update: [UInt8], continuation: CheckedContinuation<Int64, any Error>)] = []
+    private var waiting: [(docID: String, updates: [[UInt8]], continuation: CheckedContinuation<[Int64], any Error>)] =
+        []
+    private var waitingUpdates = 0
     private var isWriting = false
     private(set) var committedBatches = 0
     private(set) var committedUpdates = 0
@@ -19,10 +22,13 @@ actor LogWriter {
         self.metrics = metrics
     }
 
-    /// Appends one update to a document's log; returns its sequence number once committed.
-    func append(docID: String, update: [UInt8]) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append((docID, update, continuation))
+    /// Appends updates to a document's log, in order, in one transaction with whatever else is
+    /// waiting; returns their sequence numbers once committed.
+    func append(docID: String, updates: [[UInt8]]) async throws -> [Int64] {
+        guard !updates.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            waiting.append((docID, updates, continuation))
+            waitingUpdates += updates.count
             if !isWriting {
                 isWriting = true
                 Task { await self.drain() }
@@ -31,26 +37,32 @@ actor LogWriter {
     }
 
     /// How many updates wait for the next commit.
-    var queueDepth: Int { waiting.count }
+    var queueDepth: Int { waitingUpdates }
 
     private func drain() async {
         while !waiting.isEmpty {
             let batch = waiting
             waiting.removeAll(keepingCapacity: true)
+            waitingUpdates = 0
             let store = self.store
-            let entries = batch.map { (docID: $0.docID, update: $0.update) }
+            let entries = batch.flatMap { request in request.updates.map { (docID: request.docID, update: $0) } }
             let result: Result<[Int64], any Error> = await Task.detached {
                 Result { try store.appendUpdates(entries) }
             }.value
             switch result {
             case .success(let sequences):
                 committedBatches += 1
-                committedUpdates += batch.count
+                committedUpdates += entries.count
                 metrics.commitBatches.increment()
-                metrics.updatesCommitted.increment(by: Int64(batch.count))
-                for (entry, sequence) in zip(batch, sequences) { entry.continuation.resume(returning: sequence) }
+                metrics.updatesCommitted.increment(by: Int64(entries.count))
+                var offset = 0
+                for request in batch {
+                    let count = request.updates.count
+                    request.continuation.resume(returning: Array(sequences[offset..<offset + count]))
+                    offset += count
+                }
             case .failure(let error):
-                for entry in batch { entry.continuation.resume(throwing: error) }
+                for request in batch { request.continuation.resume(throwing: error) }
             }
         }
         isWriting = false

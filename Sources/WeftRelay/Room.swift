@@ -12,9 +12,17 @@ import YCRDT
 /// that meets an unloading room is told to retry, and the registry gives it a fresh room that loads
 /// after the unload finished — so a join never fails for a race with shutdown.
 ///
-/// Durability: an update from a client is committed to the store's log before it is applied to the
-/// live document, forwarded to anyone or acknowledged. Changes the relay makes itself (a save's new
-/// lock_version, validation errors, a reconcile) are committed before they are forwarded.
+/// Durability: nothing reaches a client before the store's log holds it. An update from a client is
+/// checked and applied to the live document at once, so the connection's next update builds on it,
+/// and queued for the group commit without waiting; the room's committer writes what is queued, in
+/// order, and only then forwards each update to the others and settles it (its connection acks it).
+/// Changes the relay makes itself (a save's new lock_version, validation errors, a reconcile) go
+/// through the same queue. Whatever sends or saves document content (a sync step 2 answer, a save, a
+/// reconcile, an unload) first waits for the commits queued before it; save and reconcile also hold
+/// new client updates back meanwhile, so they see exactly the committed document.
+///
+/// A failed commit keeps its updates queued, in order, and is retried (backing off up to a second):
+/// the live document already holds them. Their clients get no ack until they are committed.
 actor Room {
     enum State: String, Sendable {
         case loading, ready, draining, unloading, unloaded
@@ -25,6 +33,26 @@ actor Room {
         case joined
         /// The room is going away; ask the registry for a fresh one.
         case retry
+    }
+
+    /// What became of a client's update.
+    enum UpdateOutcome: Sendable {
+        /// Applied and queued: settled (forwarded, then `onCommitted` called) once committed.
+        case pending
+        /// Nothing to commit (an empty update, a viewer's step 2 that holds nothing new).
+        case settled
+        /// Refused, nothing applied: send this error before the ack that covers the update.
+        case refused(ControlMessage)
+    }
+
+    /// An update applied to the document and waiting for its commit.
+    private struct PendingCommit {
+        /// Its place in the room's commit order (1, 2, …).
+        let ticket: Int
+        let update: [UInt8]
+        /// The connection it came from (not sent back there); nil for the relay's own changes.
+        let sender: UInt64?
+        let onCommitted: (@Sendable () -> Void)?
     }
 
     let workflowID: String
@@ -50,6 +78,18 @@ actor Room {
     private let relayUpdates = UpdateCollector()
     /// Who edited the document since its base last changed: the people a discarded draft names.
     private var unsavedEditors: Set<String> = []
+    /// Updates in the document that the log does not hold yet, in commit order.
+    private var uncommitted: [PendingCommit] = []
+    /// Writes `uncommitted` while it is not empty.
+    private var committer: Task<Void, Never>?
+    /// Tickets handed out, and the highest one committed and forwarded (tickets settle in order).
+    private var lastTicket = 0
+    private var settledTicket = 0
+    private var commitWaiters: [(ticket: Int, failOnError: Bool, continuation: CheckedContinuation<Void, any Error>)] =
+        []
+    /// Operations holding new client updates back (a save, a reconcile), and the updates waiting.
+    private var holds = 0
+    private var heldUpdates: [CheckedContinuation<Void, Never>] = []
 
     init(
         workflowID: String, projectID: String, base: Workflow, services: RelayServices,
@@ -95,15 +135,18 @@ actor Room {
 
     private func load() async throws {
         let stored = try services.store.loadDocument(workflowID)
-        // Start clean: a failed earlier attempt's document, and any heal it could not commit, go.
+        // Start clean: a failed earlier attempt's document, and any heal it could not commit, go. (Its
+        // committer stopped when the commit failed: nothing else is queued while loading.)
         relayUpdates.updates.removeAll()
+        uncommitted.removeAll()
+        settledTicket = lastTicket
         lastSequence = 0
         logBytesSinceSnapshot = 0
         let fresh = Doc()
         doc = fresh
         let collector = relayUpdates
         doc.observeUpdates { update, transaction in
-            // Only changes the relay makes itself; client updates are committed before they apply.
+            // Only changes the relay makes itself; client updates are queued by `receiveUpdate`.
             if transaction.origin == AnyHashable(RelayOrigin.relay) { collector.updates.append(update) }
         }
         if let snapshot = stored.snapshot { try doc.applyUpdate(snapshot, origin: RelayOrigin.load) }
@@ -146,22 +189,107 @@ actor Room {
 
     /// Commits the updates the relay's own transactions produced, then forwards them to every client.
     ///
-    /// An update whose commit fails (disk full) stays queued, ahead of any later one, and is retried
-    /// by the next commit: the live document already holds it, so dropping it would leave every
-    /// client without a change later relay updates build on.
+    /// Throws when a commit fails (disk full); the updates stay queued, in order, and are retried: the
+    /// live document already holds them, so dropping them would leave every client without a change
+    /// later updates build on.
     private func commitRelayUpdates() async throws {
-        while !relayUpdates.updates.isEmpty {
-            let update = relayUpdates.updates.removeFirst()
-            let sequence: Int64
+        guard !relayUpdates.updates.isEmpty else { return }
+        for update in relayUpdates.updates { enqueue(update, from: nil, onCommitted: nil) }
+        relayUpdates.updates.removeAll()
+        try await waitForCommits(failOnError: true)
+    }
+
+    // MARK: Committing
+
+    /// Queues an update the document already holds for the group commit.
+    private func enqueue(_ update: [UInt8], from sender: UInt64?, onCommitted: (@Sendable () -> Void)?) {
+        lastTicket += 1
+        uncommitted.append(PendingCommit(ticket: lastTicket, update: update, sender: sender, onCommitted: onCommitted))
+        if committer == nil { committer = Task { await self.commitQueued() } }
+    }
+
+    /// Commits the queue, a batch at a time (what queued during one commit goes in the next), and
+    /// forwards and settles each update in order once its batch is durable.
+    private func commitQueued() async {
+        var retryDelay = Self.firstRetryDelay
+        while let last = uncommitted.last {
+            let batch = uncommitted
             do {
-                sequence = try await services.logWriter.append(docID: workflowID, update: update)
+                let sequences = try await services.logWriter.append(docID: workflowID, updates: batch.map(\.update))
+                retryDelay = Self.firstRetryDelay
+                uncommitted.removeFirst(batch.count)
+                for (entry, sequence) in zip(batch, sequences) {
+                    noteLogged(sequence: sequence, bytes: entry.update.count)
+                    broadcast(.sync(.update(entry.update)), except: entry.sender)
+                    entry.onCommitted?()
+                }
+                settledTicket = last.ticket
+                resumeCommitWaiters(failing: nil)
+                if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes { compact() }
             } catch {
-                relayUpdates.updates.insert(update, at: 0)
-                throw error
+                services.logger.error(
+                    "could not commit updates; they stay queued",
+                    metadata: ["workflow": "\(workflowID)", "updates": "\(batch.count)", "error": "\(error)"])
+                resumeCommitWaiters(failing: error)
+                // A load that failed starts again from the store, queue and all.
+                if state == .loading { break }
+                try? await Task.sleep(for: retryDelay)
+                retryDelay = min(retryDelay * 2, .seconds(1))
             }
-            noteLogged(sequence: sequence, bytes: update.count)
-            broadcast(.sync(.update(update)), except: nil)
         }
+        committer = nil
+    }
+
+    private static let firstRetryDelay = Duration.milliseconds(20)
+
+    private func resumeCommitWaiters(failing error: (any Error)?) {
+        var waiting: [(ticket: Int, failOnError: Bool, continuation: CheckedContinuation<Void, any Error>)] = []
+        for waiter in commitWaiters {
+            if waiter.ticket <= settledTicket {
+                waiter.continuation.resume()
+            } else if let error, waiter.failOnError {
+                waiter.continuation.resume(throwing: error)
+            } else {
+                waiting.append(waiter)
+            }
+        }
+        commitWaiters = waiting
+    }
+
+    /// Returns once every update queued so far is committed and forwarded. With `failOnError` a
+    /// failed commit throws instead of waiting for the retries.
+    private func waitForCommits(failOnError: Bool) async throws {
+        let ticket = lastTicket
+        guard settledTicket < ticket else { return }
+        try await withCheckedThrowingContinuation { continuation in
+            commitWaiters.append((ticket, failOnError, continuation))
+        }
+    }
+
+    /// Holds new client updates back until ``releaseClientUpdates()``, and waits for the commits
+    /// queued before: then the document is exactly what the log holds. With `failOnError` a failed
+    /// commit throws (and holds nothing); without, the wait lasts through the retries.
+    private func holdClientUpdates(failOnError: Bool) async throws {
+        holds += 1
+        do { try await waitForCommits(failOnError: failOnError) } catch {
+            releaseClientUpdates()
+            throw error
+        }
+    }
+
+    private func releaseClientUpdates() {
+        holds -= 1
+        guard holds == 0 else { return }
+        let waiting = heldUpdates
+        heldUpdates.removeAll()
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Commits what is queued, then compacts (on shutdown). A failing commit does not stop the
+    /// compaction: the snapshot holds what the document holds.
+    func commitAndCompact() async {
+        try? await waitForCommits(failOnError: true)
+        compact()
     }
 
     private func noteLogged(sequence: Int64, bytes: Int) {
@@ -231,7 +359,10 @@ actor Room {
     private func unloadIfIdle() async {
         guard state == .draining, sessions.isEmpty else { return }
         state = .unloading
-        await compact()
+        // Updates of clients that left may still be committing: the unload waits for them (retries
+        // included), so a room never goes away with anything the log lacks.
+        try? await waitForCommits(failOnError: false)
+        compact()
         state = .unloaded
         for waiter in unloadWaiters { waiter.resume() }
         unloadWaiters.removeAll()
@@ -239,7 +370,10 @@ actor Room {
     }
 
     /// Writes the document as a snapshot and drops the log it covers.
-    func compact() async {
+    ///
+    /// The document may hold updates still queued for commit; the snapshot then holds them too, which
+    /// only makes it durable earlier (applying them again when their commit lands is harmless).
+    func compact() {
         guard lastSequence > 0, logBytesSinceSnapshot > 0 else { return }
         do {
             try services.store.compactDocument(
@@ -253,54 +387,52 @@ actor Room {
 
     // MARK: Sync and awareness
 
-    /// Applies a document update from a client: committed first, then applied and forwarded.
-    /// Returns nil on success or the error to send back.
-    func receiveUpdate(_ update: [UInt8], from session: SessionHandle) async -> ControlMessage? {
-        guard sessions[session.id] != nil else { return .error(.notJoined, "join a workflow first") }
-        if update == [0, 0] { return nil }
+    /// Takes a document update from a client: checks it, applies it to the document and queues it for
+    /// the group commit, without waiting for the commit. Once committed it is forwarded to the others
+    /// and `onCommitted` is called (in the room's order, which keeps each connection's).
+    func receiveUpdate(
+        _ update: [UInt8], from session: SessionHandle, onCommitted: @escaping @Sendable () -> Void
+    ) async -> UpdateOutcome {
+        while holds > 0 { await withCheckedContinuation { heldUpdates.append($0) } }
+        guard sessions[session.id] != nil else { return .refused(.error(.notJoined, "join a workflow first")) }
+        if update == [0, 0] { return .settled }
         guard session.canEdit else {
             // A viewer's step 2 that holds nothing new (its answer to our step 1) is not an edit; the
             // read-only session applies nothing either way.
             if (try? SyncSession(doc: doc, options: .readOnlyServer).receive(.step2(update: update))) != nil {
-                return nil
+                return .settled
             }
-            return .error(.readOnly, "\(session.name) may only view this workflow; the update was refused")
+            return .refused(.error(.readOnly, "\(session.name) may only view this workflow; the update was refused"))
         }
         do {
             if let missing = try UpdateCheck.missingDependency(of: update, in: doc) {
-                return .error(.updateRejected, "the update references what the document does not hold: \(missing)")
+                return .refused(
+                    .error(.updateRejected, "the update references what the document does not hold: \(missing)"))
             }
         } catch {
-            return .error(.updateRejected, "the update is not a valid Yjs update: \(error)")
+            return .refused(.error(.updateRejected, "the update is not a valid Yjs update: \(error)"))
         }
         if update.count + logBytesSinceSnapshot > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
-            return .error(.documentTooLarge, "the document would exceed \(services.configuration.maximumDocumentBytes) bytes")
-        }
-        do {
-            let sequence = try await services.logWriter.append(docID: workflowID, update: update)
-            noteLogged(sequence: sequence, bytes: update.count)
-        } catch {
-            services.logger.error("could not commit an update", metadata: ["error": "\(error)"])
-            return .error(.internal, "the relay could not store the update; it was not applied")
+            return .refused(
+                .error(.documentTooLarge, "the document would exceed \(services.configuration.maximumDocumentBytes) bytes"))
         }
         do {
             try doc.applyUpdate(update, origin: RelayOrigin.client(session.id))
         } catch {
-            return .error(.updateRejected, "the update could not be applied: \(error)")
+            return .refused(.error(.updateRejected, "the update could not be applied: \(error)"))
         }
-        broadcast(.sync(.update(update)), except: session.id)
         unsavedEditors.insert(session.name)
-        // The store works again: a change of the relay's own that failed to commit goes out now.
-        if !relayUpdates.updates.isEmpty { try? await commitRelayUpdates() }
-        if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes { await compact() }
-        return nil
+        enqueue(update, from: session.id, onCommitted: onCommitted)
+        return .pending
     }
 
-    /// The answer to a client's sync step 1: what it lacks.
-    func answerStep1(_ stateVector: [UInt8]) -> WireMessage? {
+    /// The answer to a client's sync step 1: what it lacks. It may hold updates still being committed,
+    /// so it is returned (to be sent) once they are.
+    func answerStep1(_ stateVector: [UInt8]) async -> WireMessage? {
         guard let update = try? doc.encodeStateAsUpdate(sinceEncoded: stateVector) else { return nil }
+        try? await waitForCommits(failOnError: false)
         return .sync(.step2(update: update))
     }
 
@@ -361,6 +493,12 @@ actor Room {
         guard session.canEdit else {
             return .saveFailed(reason: .forbidden, message: "\(session.name) may only view this workflow")
         }
+        // Save exactly what the log holds: every update sent before the save, and nothing newer.
+        do { try await holdClientUpdates(failOnError: true) } catch {
+            return .error(.internal, "the relay could not store the updates before the save; try again: \(error)")
+        }
+        defer { releaseClientUpdates() }
+        guard sessions[session.id] != nil else { return .error(.notJoined, "join a workflow first") }
         var current = WorkflowDocument.read(doc)
         current.id = workflowID
         let issues = WorkflowValidator.validate(current)
@@ -431,6 +569,10 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        // The new version is committed already: wait out a failing log commit rather than leave the
+        // document behind it.
+        try await holdClientUpdates(failOnError: false)
+        defer { releaseClientUpdates() }
         // The document is the room's base plus everyone's unsaved edits; rebase those onto the current
         // row (never the caller's struct: a later commit may already have landed).
         let oldBase = base
@@ -489,6 +631,10 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        // The new version is committed already: wait out a failing log commit rather than leave the
+        // document behind it.
+        try await holdClientUpdates(failOnError: false)
+        defer { releaseClientUpdates() }
         var current = WorkflowDocument.read(doc)
         current.id = workflowID
         var ours = draft
@@ -509,6 +655,7 @@ actor Room {
             "lock_version": .integer(Int64(base.lockVersion)), "clients": .integer(Int64(sessions.count)),
             "editors": .array(sessions.values.map { .string($0.name) }),
             "log_bytes_since_snapshot": .integer(Int64(logBytesSinceSnapshot)),
+            "uncommitted_updates": .integer(Int64(uncommitted.count)),
         ]
     }
 }

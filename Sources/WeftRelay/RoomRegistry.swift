@@ -71,9 +71,9 @@ actor RoomRegistry {
         }
     }
 
-    /// Compacts every loaded document (on shutdown).
+    /// Commits what every loaded document has queued and compacts it (on shutdown).
     func compactAll() async {
-        for room in rooms.values { await room.compact() }
+        for room in rooms.values { await room.commitAndCompact() }
     }
 }
 

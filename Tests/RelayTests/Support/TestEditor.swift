@@ -36,6 +36,8 @@ final class TestEditor {
     private(set) var updatesSent = 0
     /// The highest `ack {updates}` received.
     private(set) var acked = 0
+    /// Every ack in arrival order, with how many errors had arrived before it.
+    private(set) var ackLog: [(updates: Int, errorsBefore: Int)] = []
     /// Whether the relay closed the connection.
     private(set) var isClosed = false
     private(set) var awarenessMessages = 0
@@ -206,6 +208,7 @@ final class TestEditor {
             switch control {
             case .ack(let updates):
                 acked = max(acked, updates)
+                ackLog.append((updates, errors.count))
                 return
             case .error:
                 errors.append(control)
