@@ -149,11 +149,12 @@ final class Connection {
         }
     }
 
-    /// Leaves the joined room (on `leave` and when the connection closes). Updates still committing
-    /// are committed and forwarded all the same.
+    /// Leaves the joined room (on `leave` and when the connection closes). When the connection closed
+    /// with updates still committing, they are committed and forwarded all the same, unacknowledged.
     func leave() async {
         guard let room else { return }
         await room.leave(id)
+        pipeline?.close()
         self.room = nil
         session = nil
         pipeline = nil

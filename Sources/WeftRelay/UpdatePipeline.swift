@@ -45,6 +45,8 @@ final class UpdatePipeline: Sendable {
         /// The reader, waiting for room for an update of this many bytes.
         var reader: (bytes: Int, continuation: CheckedContinuation<Void, Never>)?
         var settleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The connection is gone: updates still committing settle without a word.
+        var closed = false
 
         func hasRoom(for bytes: Int, updateLimit: Int, byteLimit: Int) -> Bool {
             let unsettled = registered - acked
@@ -98,7 +100,7 @@ final class UpdatePipeline: Sendable {
             var acked = state.acked
             while state.head < state.slots.count, state.slots[state.head].settled {
                 let slot = state.slots[state.head]
-                if let refusal = slot.refusal { outbound.send(.control(refusal)) }
+                if let refusal = slot.refusal, !state.closed { outbound.send(.control(refusal)) }
                 state.bytesInFlight -= slot.bytes
                 state.head += 1
                 acked += 1
@@ -106,7 +108,7 @@ final class UpdatePipeline: Sendable {
             guard acked > state.acked else { return }
             // Sent under the lock: two settles racing cannot put their acks out of order.
             state.acked = acked
-            outbound.send(.control(.ack(updates: acked)))
+            if !state.closed { outbound.send(.control(.ack(updates: acked))) }
             if state.head == state.slots.count {
                 state.slots.removeAll(keepingCapacity: true)
                 state.head = 0
@@ -127,6 +129,10 @@ final class UpdatePipeline: Sendable {
         }
         for continuation in wake { continuation.resume() }
     }
+
+    /// The connection closed: what settles from now on sends nothing (its send queue is finished, and
+    /// a refused send would count as a client that stopped reading).
+    func close() { state.withLock { $0.closed = true } }
 
     /// Returns once every registered update is settled and acknowledged.
     func waitUntilSettled() async {
