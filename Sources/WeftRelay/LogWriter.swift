@@ -10,8 +10,14 @@ import WeftStore
 actor LogWriter {
     private let store: WeftStore
     private let metrics: RelayMetrics
-    private var waiting: [(docID: String, updates: [[UInt8]], continuation: CheckedContinuation<[Int64], any Error>)] =
-        []
+    /// One caller's updates, waiting for the next commit.
+    private struct Request {
+        let docID: String
+        let updates: [[UInt8]]
+        let continuation: CheckedContinuation<[Int64], any Error>
+    }
+
+    private var waiting: [Request] = []
     private var waitingUpdates = 0
     private var isWriting = false
     private(set) var committedBatches = 0
@@ -27,7 +33,7 @@ actor LogWriter {
     func append(docID: String, updates: [[UInt8]]) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
-            waiting.append((docID, updates, continuation))
+            waiting.append(Request(docID: docID, updates: updates, continuation: continuation))
             waitingUpdates += updates.count
             if !isWriting {
                 isWriting = true
@@ -45,7 +51,9 @@ actor LogWriter {
             waiting.removeAll(keepingCapacity: true)
             waitingUpdates = 0
             let store = self.store
-            let entries = batch.flatMap { request in request.updates.map { (docID: request.docID, update: $0) } }
+            let entries = batch.flatMap { request in
+                request.updates.map { (docID: request.docID, update: $0) }
+            }
             let result: Result<[Int64], any Error> = await Task.detached {
                 Result { try store.appendUpdates(entries) }
             }.value

@@ -415,8 +415,8 @@ actor Room {
         if update.count + logBytesSinceSnapshot > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
-            return .refused(
-                .error(.documentTooLarge, "the document would exceed \(services.configuration.maximumDocumentBytes) bytes"))
+            let limit = services.configuration.maximumDocumentBytes
+            return .refused(.error(.documentTooLarge, "the document would exceed \(limit) bytes"))
         }
         do {
             try doc.applyUpdate(update, origin: RelayOrigin.client(session.id))

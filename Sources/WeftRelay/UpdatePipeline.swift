@@ -70,7 +70,9 @@ final class UpdatePipeline: Sendable {
     func register(bytes: Int) async -> Int {
         while true {
             let number: Int? = state.withLock { state in
-                guard state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) else { return nil }
+                guard state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) else {
+                    return nil
+                }
                 state.registered += 1
                 state.slots.append(Slot(bytes: bytes))
                 state.bytesInFlight += bytes
@@ -79,7 +81,9 @@ final class UpdatePipeline: Sendable {
             if let number { return number }
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { state in
-                    if state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) { return true }
+                    if state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) {
+                        return true
+                    }
                     state.reader = (bytes, continuation)
                     return false
                 }

@@ -37,7 +37,9 @@ extension RelaySuite {
                     seen = markers.count
                     #expect(markers == Set(0..<seen), "Bob gets Ann's updates in order")
                     let stored = try Self.storedMarkers(relay, workflow: project.workflow1, job: webhook)
-                    #expect(stored.isSuperset(of: markers), "Bob had \(seen) updates; the store only \(stored.count)")
+                    #expect(
+                        stored.isSuperset(of: markers),
+                        "Bob had \(seen) updates; the store only \(stored.count)")
                     checks += 1
                 }
                 #expect(checks > 0)
@@ -69,7 +71,9 @@ extension RelaySuite {
                 try ann.waitForAcks()
 
                 #expect(ann.errors.count == 1, "\(ann.errors)")
-                if case .error(let code, _) = ann.errors.first { #expect(code == ErrorCode.updateRejected.rawValue) }
+                if case .error(let code, _) = ann.errors.first {
+                    #expect(code == ErrorCode.updateRejected.rawValue)
+                }
                 for ack in ann.ackLog {
                     #expect(ack.errorsBefore == (ack.updates >= refused ? 1 : 0), "ack \(ack.updates)")
                 }
