@@ -63,6 +63,7 @@ public struct Keymap: Hashable, Sendable {
         KeyBinding([.control("l")], .redraw, "redraw the screen", group: "View"),
         KeyBinding([.escape], .dismiss, "dismiss the message, back out", group: "View"),
         KeyBinding([.character("?")], .openHelp, "this help (Esc, q or ? closes it)", group: "View"),
+        KeyBinding([.character("b")], .openBody, "edit the selected job's body (Esc comes back)", group: "Workflow"),
         KeyBinding([.control("s")], .save, "save a new version (:w)", group: "Workflow"),
         KeyBinding([.character(":")], .openCommandLine, "command: :w save, :q quit, :q! force, :wq", group: "Workflow"),
         KeyBinding([.character("q"), .control("c")], .quit, "quit (asks once if there are unsaved changes)", group: "Workflow"),

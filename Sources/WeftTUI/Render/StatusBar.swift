@@ -91,7 +91,7 @@ public enum MessageLine {
             ])
         case .help:
             line = StyledLine([.init("Esc", .helpKey), .init(" closes the help, "), .init("j k", .helpKey), .init(" scroll")])
-        case .normal:
+        case .normal, .body:
             if let toast = state.toasts.current {
                 let (icon, role): (String, StyleRole) =
                     switch toast.level {
@@ -103,6 +103,12 @@ public enum MessageLine {
                 if toast.isSticky { spans.append(.init("  [Esc]", .muted)) }
                 if state.toasts.waitingCount > 0 { spans.append(.init("  (+\(state.toasts.waitingCount))", .muted)) }
                 line = StyledLine(spans)
+            } else if state.mode == .body {
+                line = StyledLine([
+                    .init("Esc", .helpKey), .init(" graph  "), .init("Ctrl-S", .helpKey), .init(" save  "),
+                    .init("Ctrl-Z Ctrl-Y", .helpKey), .init(" undo redo  "), .init("Shift-arrows Ctrl-Space", .helpKey),
+                    .init(" select  "), .init("Ctrl-C X V", .helpKey), .init(" copy cut paste"),
+                ])
             } else {
                 line = StyledLine([
                     .init("?", .helpKey), .init(" help  "), .init("arrows", .helpKey), .init(" move  "),

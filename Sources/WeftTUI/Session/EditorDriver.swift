@@ -17,6 +17,13 @@ public final class EditorDriver {
     /// transcript.
     public private(set) var messages: [(time: Duration, text: String)] = []
     private let clock: () -> Duration
+    /// The body cursor the session last published (job, cursor, anchor), to publish only changes.
+    var publishedBodyCursor: PublishedBodyCursor?
+    /// Set when our edit, undo or redo changed the document in this batch: a ``EditorEvent/localChange(_:)``
+    /// follows the batch (one per batch, however many keys it held).
+    var documentChangedLocally = false
+    /// Set by undo and redo: the cursor is read back from its relative position after the batch.
+    var cursorNeedsResolving = false
 
     /// A driver for `session`, which must have joined its workflow.
     ///
@@ -29,14 +36,17 @@ public final class EditorDriver {
             workflow: session.workflow, lockVersion: session.lockVersion, isDirty: session.isDirty,
             userName: session.userName, size: size,
             connection: session.isSynced ? .connected : .connecting,
-            participants: session.collaborators.map(SessionEvents.participant), now: clock(), settings: settings)
+            participants: session.collaborators.map { SessionEvents.participant($0, in: session) }, now: clock(),
+            settings: settings)
         session.select(nodeID: state.selectedID)
     }
 
     /// Reads what the session has (waiting up to `timeout`) and applies it.
     public func pumpSession(timeout: Duration = .zero) {
         let reports = session.pump(timeout: timeout)
-        apply(reports.flatMap { SessionEvents.events(for: $0, session: session) })
+        var events = reports.flatMap { SessionEvents.events(for: $0, session: session) }
+        if reports.contains(where: SessionEvents.changesDocument) { events += bodyEventsAfterDocumentChange() }
+        apply(events)
     }
 
     /// Applies `events` after a tick of the clock, carrying out the session's effects.
@@ -57,13 +67,27 @@ public final class EditorDriver {
                     wantsRedraw = true
                 case .quit:
                     wantsQuit = true
+                case .editBody(let jobID, let offset, let deleteCount, let insert):
+                    if let failure = editBody(jobID: jobID, utf16Offset: offset, deleteCount: deleteCount, insert: insert) {
+                        queue.append(.error(failure))
+                    }
+                case .undo:
+                    if !session.undo() { queue.append(.notice("Nothing of yours to undo.", sticky: false)) }
+                    documentChangedLocally = true
+                    cursorNeedsResolving = true
+                case .redo:
+                    if !session.redo() { queue.append(.notice("Nothing to redo.", sticky: false)) }
+                    documentChangedLocally = true
+                    cursorNeedsResolving = true
                 }
             }
             for toast in state.toasts.toasts where !before.contains(toast.id) {
                 messages.append((state.now, toast.text))
             }
             index += 1
+            if index == queue.count { queue += eventsAfterLocalChanges() }
         }
+        publishBodyCursor()
     }
 
     /// How long the owner may wait for input before something is due: a message or badge expiring, or

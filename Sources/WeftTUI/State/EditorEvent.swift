@@ -23,6 +23,12 @@ public enum EditorEvent: Hashable, Sendable {
     case error(String)
     /// A word from the program around the editor (the demo's narration); `sticky` ones stay until Esc.
     case notice(String, sticky: Bool)
+    /// Our own edit, undo or redo was made in the document: the document as it reads now.
+    case localChange(LocalChange)
+    /// Where the body editor's cursor and selection anchor stand now in the job's body (UTF-16
+    /// offsets), after the document changed under them: the driver keeps them as relative positions,
+    /// so they stay on their characters while others type.
+    case bodyCursorMoved(jobID: String, utf16Offset: Int, anchor: Int?)
 
     /// Someone else's edits, as the document reads after them.
     public struct RemoteChange: Hashable, Sendable {
@@ -90,4 +96,11 @@ public enum EditorEffect: Hashable, Sendable {
     /// Repaint the whole terminal (Ctrl-L).
     case redraw
     case quit
+    /// Edit a job's body: delete `deleteCount` UTF-16 units at `utf16Offset`, then insert `insert`
+    /// there. The body editor shows the result already; the driver makes it in the document.
+    case editBody(jobID: String, utf16Offset: Int, deleteCount: Int, insert: String)
+    /// Undo our newest edit (never someone else's).
+    case undo
+    /// Redo what the last undo undid.
+    case redo
 }

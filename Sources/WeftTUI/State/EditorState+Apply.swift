@@ -42,6 +42,13 @@ extension EditorState {
         case .notice(let message, let sticky):
             toast(.info, message, sticky: sticky)
             return []
+        case .localChange(let change):
+            setWorkflow(change.workflow)
+            setDirty(change.isDirty)
+            return []
+        case .bodyCursorMoved(let jobID, let offset, let anchor):
+            placeBodyCursor(jobID: jobID, utf16Offset: offset, anchor: anchor)
+            return []
         }
     }
 }

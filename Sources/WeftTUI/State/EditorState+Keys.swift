@@ -8,6 +8,7 @@ extension EditorState {
         case .command(let text): return handleCommandKey(key, text: text)
         case .search(let text, let origin): return handleSearchKey(key, text: text, origin: origin)
         case .confirmQuit: return handleConfirmQuitKey(key)
+        case .body: return handleBodyKey(key)
         }
     }
 
@@ -44,11 +45,12 @@ extension EditorState {
         case .searchPrevious: return searchAgain(forward: false)
         case .dismiss: dismissToast()
         case .redraw: return [.redraw]
+        case .openBody: return openBody()
         }
         return []
     }
 
-    private mutating func requestSave() -> [EditorEffect] {
+    mutating func requestSave() -> [EditorEffect] {
         guard connection == .connected else {
             toast(.warning, "Not connected to the relay: the save waits until the connection is back.")
             return []

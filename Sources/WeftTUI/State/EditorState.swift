@@ -17,6 +17,8 @@ public struct EditorState: Hashable, Sendable {
         case search(String, origin: String?)
         /// "Unsaved changes — quit anyway?"
         case confirmQuit
+        /// Typing goes into the job body open in ``EditorState/body`` (`b`; Esc goes back).
+        case body
     }
 
     /// A mark on something someone else just changed.
@@ -54,6 +56,10 @@ public struct EditorState: Hashable, Sendable {
     public private(set) var quitsAfterSave = false
     /// The injected clock's last reading.
     public private(set) var now: Duration
+    /// The body editor, while a job's body is open (``Mode/body``).
+    public internal(set) var body: BodyEditor?
+    /// What the body editor's Ctrl-C and Ctrl-X last took (the editor's own clipboard).
+    public internal(set) var bodyClipboard = ""
     public let keymap: Keymap
     public let settings: EditorSettings
 
@@ -111,6 +117,7 @@ public struct EditorState: Hashable, Sendable {
             self.selectedID = layout.readingOrder.first
         }
         clampScroll()
+        refreshBody()
     }
 
     mutating func setDirty(_ dirty: Bool) { isDirty = dirty }
@@ -144,6 +151,7 @@ public struct EditorState: Hashable, Sendable {
         size = Size(width: max(0, newSize.width), height: max(0, newSize.height))
         clampScroll()
         scrollSelectionIntoView()
+        refreshBody()
     }
 
     /// Selects `id` and scrolls it into view; returns whether the selection changed.
