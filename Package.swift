@@ -155,7 +155,7 @@ let package = Package(
             exclude: ["__Goldens__"], swiftSettings: strictSettings),
         // The built `weft edit` in tmux against a real relay (issue #6).
         .testTarget(
-            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WorkflowModel", "WeftTestSupport"],
+            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WeftTUI", "WorkflowModel", "WeftTestSupport"],
             swiftSettings: strictSettings),
     ]
 )
