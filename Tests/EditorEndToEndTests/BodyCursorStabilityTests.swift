@@ -20,7 +20,8 @@ import WeftTestSupport
             relay = try EditorRelay()
             let session = EditorSession(configuration: .init(socketPath: relay.socket, userName: "ann"))
             try session.join(workflow: EditorRelay.workflow)
-            ann = EditorDriver(session: session, size: Size(width: 100, height: 30), clock: EditorSession.monotonicClock())
+            ann = EditorDriver(
+                session: session, size: Size(width: 100, height: 30), clock: EditorSession.monotonicClock())
             bob = try relay.teammate("bob")
             guard let job = bob.workflow.jobs.first(where: { $0.name == "webhook job" }) else {
                 throw TestSupportError("no webhook job in \(bob.workflow.jobs.map(\.name))")
@@ -57,7 +58,9 @@ import WeftTestSupport
         func waitForAnn(_ what: String, until condition: (EditorState) -> Bool) throws {
             let deadline = ContinuousClock.now + .seconds(10)
             while !condition(ann.state) {
-                guard ContinuousClock.now < deadline else { throw TestSupportError("timed out waiting for \(what): \(annView)") }
+                guard ContinuousClock.now < deadline else {
+                    throw TestSupportError("timed out waiting for \(what): \(annView)")
+                }
                 ann.pumpSession(timeout: .milliseconds(20))
                 _ = bob.pump(timeout: .zero)
             }
@@ -66,7 +69,9 @@ import WeftTestSupport
         func waitForBob(_ what: String, until condition: (Scene) -> Bool) throws {
             let deadline = ContinuousClock.now + .seconds(10)
             while !condition(self) {
-                guard ContinuousClock.now < deadline else { throw TestSupportError("timed out waiting for \(what)") }
+                guard ContinuousClock.now < deadline else {
+                    throw TestSupportError("timed out waiting for \(what)")
+                }
                 _ = bob.pump(timeout: .milliseconds(20))
                 ann.pumpSession(timeout: .zero)
             }
@@ -103,7 +108,8 @@ import WeftTestSupport
         try scene.bobEdits { try $0.deleteText(inBodyOf: scene.jobID, atUTF16: 9, count: 5) }
         #expect(scene.annView == "two |three", "after: the cursor stays")
         try scene.bobEdits { try $0.deleteText(inBodyOf: scene.jobID, atUTF16: 4, count: 1) }
-        #expect(scene.annView == "two |hree", "at: the character under the cursor goes; the cursor stays between")
+        #expect(
+            scene.annView == "two |hree", "at: the character under the cursor goes; the cursor stays between")
         try scene.bobEdits { try $0.deleteText(inBodyOf: scene.jobID, atUTF16: 2, count: 4) }
         #expect(scene.annView == "tw|ee", "around: the cursor closes up to where the deleted text was")
     }
@@ -128,7 +134,9 @@ import WeftTestSupport
         defer { scene.close() }
         scene.ann.apply(Array(repeating: EditorEvent.key(.shiftRight), count: 5))
         try scene.waitForBob("ann's selection") { scene in
-            guard let cursor = scene.bob.collaborators.first(where: { $0.name == "ann" })?.bodyCursor else { return false }
+            guard let cursor = scene.bob.collaborators.first(where: { $0.name == "ann" })?.bodyCursor else {
+                return false
+            }
             return scene.bob.utf16Offset(of: cursor) == 11 && scene.bob.utf16OffsetOfAnchor(of: cursor) == 6
         }
         scene.ann.apply([.key(.escape), .key(.escape)])

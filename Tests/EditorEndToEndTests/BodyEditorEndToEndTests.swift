@@ -32,12 +32,20 @@ struct BodyEditorEndToEndTests {
         for index in 0..<max(annKeys.count, bobKeys.count) {
             if index < annKeys.count { try ann.send("-l", annKeys[index]) }
             if index < bobKeys.count {
-                if bobKeys[index] == "Enter" { try bob.send("Enter") } else { try bob.send("-l", bobKeys[index]) }
+                if bobKeys[index] == "Enter" {
+                    try bob.send("Enter")
+                } else {
+                    try bob.send("-l", bobKeys[index])
+                }
             }
         }
         let expected = ["│// bob", "│console.log('webhook job') // ann", "│fn(state => state)"]
-        let annScreen = try ann.waitFor(expected.joined(separator: " and ")) { screen in expected.allSatisfy(screen.contains) }
-        try bob.waitFor(expected.joined(separator: " and ") + " for bob") { screen in expected.allSatisfy(screen.contains) }
+        let annScreen = try ann.waitFor(expected.joined(separator: " and ")) { screen in
+            expected.allSatisfy(screen.contains)
+        }
+        try bob.waitFor(expected.joined(separator: " and ") + " for bob") { screen in
+            expected.allSatisfy(screen.contains)
+        }
         #expect(annScreen.contains("Ln 2, Col 34"), "ann's cursor stayed after her text, now on line 2")
         try bob.waitFor("Ln 2, Col 1")
 
@@ -59,13 +67,17 @@ struct BodyEditorEndToEndTests {
         var annCursor: Int?
         while annCursor != 37, ContinuousClock.now < deadline {
             _ = carol.pump(timeout: .milliseconds(50))
-            annCursor = carol.collaborators.first { $0.name == "ann" }?.bodyCursor.flatMap { carol.utf16Offset(of: $0) }
+            annCursor = carol.collaborators.first { $0.name == "ann" }?.bodyCursor.flatMap {
+                carol.utf16Offset(of: $0)
+            }
         }
         #expect(annCursor == 37, "ann's cursor, as the others see it, is before the A of ANN")
 
         try ann.send("C-s")
         try ann.waitFor("Saved version 2")
         try ann.send("Escape")
-        try ann.waitFor("back to the graph") { $0.contains("╭─────────╮") && !$0.contains("Body: webhook job") }
+        try ann.waitFor("back to the graph") {
+            $0.contains("╭─────────╮") && !$0.contains("Body: webhook job")
+        }
     }
 }

@@ -155,7 +155,9 @@ public struct BodyEditor: Hashable, Sendable {
 
     /// Backspace: the selection, or the grapheme (or line break) before the cursor.
     public mutating func deleteBackward() -> BodyEdit? {
-        if let range = selection { return apply(BodyEdit(utf16Offset: range.lowerBound, deleteCount: range.count, insert: "")) }
+        if let range = selection {
+            return apply(BodyEdit(utf16Offset: range.lowerBound, deleteCount: range.count, insert: ""))
+        }
         let start = step(left: cursor)
         guard start < cursor else { return nil }
         return apply(BodyEdit(utf16Offset: start, deleteCount: cursor - start, insert: ""))
@@ -163,7 +165,9 @@ public struct BodyEditor: Hashable, Sendable {
 
     /// Delete: the selection, or the grapheme (or line break) after the cursor.
     public mutating func deleteForward() -> BodyEdit? {
-        if let range = selection { return apply(BodyEdit(utf16Offset: range.lowerBound, deleteCount: range.count, insert: "")) }
+        if let range = selection {
+            return apply(BodyEdit(utf16Offset: range.lowerBound, deleteCount: range.count, insert: ""))
+        }
         let end = step(right: cursor)
         guard end > cursor else { return nil }
         return apply(BodyEdit(utf16Offset: cursor, deleteCount: end - cursor, insert: ""))
@@ -231,7 +235,8 @@ public struct BodyEditor: Hashable, Sendable {
         } else if target >= buffer.lineCount {
             cursor = buffer.utf16Count
         } else {
-            cursor = buffer.utf16Offset(line: target, column: BodyLine.utf16Column(in: buffer.lines[target], atDisplay: goal))
+            cursor = buffer.utf16Offset(
+                line: target, column: BodyLine.utf16Column(in: buffer.lines[target], atDisplay: goal))
         }
         goalColumn = goal
     }
@@ -240,14 +245,16 @@ public struct BodyEditor: Hashable, Sendable {
     func step(left offset: Int) -> Int {
         let (line, column) = buffer.location(ofUTF16: offset)
         if column == 0 { return line > 0 ? offset - 1 : offset }
-        return buffer.utf16Offset(line: line, column: BodyLine.boundary(in: buffer.lines[line], before: column))
+        return buffer.utf16Offset(
+            line: line, column: BodyLine.boundary(in: buffer.lines[line], before: column))
     }
 
     /// One grapheme (or line break) right of `offset`.
     func step(right offset: Int) -> Int {
         let (line, column) = buffer.location(ofUTF16: offset)
         if column >= buffer.length(ofLine: line) { return line + 1 < buffer.lineCount ? offset + 1 : offset }
-        return buffer.utf16Offset(line: line, column: BodyLine.boundary(in: buffer.lines[line], after: column))
+        return buffer.utf16Offset(
+            line: line, column: BodyLine.boundary(in: buffer.lines[line], after: column))
     }
 
     /// The grapheme before `offset` (`\n` at a line's start), nil at the body's start.
@@ -256,7 +263,8 @@ public struct BodyEditor: Hashable, Sendable {
         guard start < offset else { return nil }
         let (line, column) = buffer.location(ofUTF16: start)
         guard column < buffer.length(ofLine: line) else { return "\n" }
-        return BodyBuffer.slice(buffer.lines[line], from: column, to: buffer.location(ofUTF16: offset).column).first
+        return BodyBuffer.slice(buffer.lines[line], from: column, to: buffer.location(ofUTF16: offset).column)
+            .first
     }
 
     /// The grapheme after `offset` (`\n` at a line's end), nil at the body's end.

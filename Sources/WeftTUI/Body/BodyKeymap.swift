@@ -75,7 +75,8 @@ public struct BodyKeymap: Hashable, Sendable {
         BodyKeyBinding([.enter], .newline, "new line"),
         BodyKeyBinding([.tab], .indent, "spaces to the next multiple of 2 columns"),
         BodyKeyBinding([.backspace], .deleteBackward, "delete the selection or the character before"),
-        BodyKeyBinding([.delete, .control("d")], .deleteForward, "delete the selection or the character after"),
+        BodyKeyBinding(
+            [.delete, .control("d")], .deleteForward, "delete the selection or the character after"),
         BodyKeyBinding([.control("c")], .copy, "copy the selection (the editor's own clipboard)"),
         BodyKeyBinding([.control("x")], .cut, "cut the selection"),
         BodyKeyBinding([.control("v")], .paste, "paste over the selection or at the cursor"),

@@ -68,7 +68,8 @@ public enum StyleRole: Hashable, Sendable {
     public static let allNamed: [StyleRole] =
         [
             .text, .muted, .accent, .alert, .selection, .border, .borderFocused, .title, .nodeTrigger, .nodeJob,
-            .nodeSelected, .nodeInvalid, .nodeChanged, .edgeDisabled, .edgeSelected, .code, .codeLineNumber, .codeCursor,
+            .nodeSelected, .nodeInvalid, .nodeChanged, .edgeDisabled, .edgeSelected, .code, .codeLineNumber,
+            .codeCursor,
             .fieldName, .fieldError, .status, .statusDirty, .statusSaved, .statusOffline, .toastInfo, .toastWarn,
             .toastError, .helpKey,
         ] + Edge.Condition.allCases.map(StyleRole.edge)

@@ -37,7 +37,8 @@ public enum KeySequences {
         for (offset, character) in expected.enumerated() where keys[start + offset] != .character(character) {
             return nil
         }
-        guard case .character(let modifier) = keys[start + 3], case .character(let final) = keys[start + 4] else {
+        guard case .character(let modifier) = keys[start + 3], case .character(let final) = keys[start + 4]
+        else {
             return nil
         }
         let key: Key?

@@ -6,7 +6,9 @@
 /// Draws only the lines in the window, so a long body costs what the window shows.
 public enum BodyPane {
     /// The pane with its frame, for a terminal of `size`.
-    static func panel(size: Size) -> Rect { Rect(x: 0, y: 0, width: size.width, height: max(0, size.height - 2)) }
+    static func panel(size: Size) -> Rect {
+        Rect(x: 0, y: 0, width: size.width, height: max(0, size.height - 2))
+    }
 
     /// Columns of line numbers (at least 3).
     static func numberWidth(lineCount: Int) -> Int { max(3, String(lineCount).count) }
@@ -35,7 +37,8 @@ public enum BodyPane {
         let panel = panel(size: state.size)
         grid.fill(panel)
         ScreenRenderer.drawFrame(
-            panel, title: "Body: " + state.displayName(of: editor.jobID), role: .borderFocused, glyphs: glyphs,
+            panel, title: "Body: " + state.displayName(of: editor.jobID), role: .borderFocused,
+            glyphs: glyphs,
             into: &grid)
         let (cursorLine, _) = editor.cursorLocation
         var position = "Ln \(cursorLine + 1), Col \(editor.cursorDisplayColumn + 1)"
@@ -63,7 +66,9 @@ public enum BodyPane {
 
         func role(at offset: Int) -> StyleRole {
             if offset == editor.cursor { return .codeCursor }
-            if let remote = remotes.first(where: { $0.cursor == offset }) { return .presenceCursor(remote.colour) }
+            if let remote = remotes.first(where: { $0.cursor == offset }) {
+                return .presenceCursor(remote.colour)
+            }
             if editor.selection?.contains(offset) == true { return .selection }
             if let remote = remotes.first(where: { $0.selection?.contains(offset) == true }) {
                 return .presence(remote.colour)
@@ -85,7 +90,9 @@ public enum BodyPane {
                 String(repeating: " ", count: max(0, numberWidth - number.count)) + number, x: gutterX, y: y,
                 role: .codeLineNumber)
             if let remote = remotes.first(where: { $0.line == index }) {
-                grid.write(remote.initials, x: gutterX + numberWidth + 1, y: y, role: .presence(remote.colour), maxColumns: 2)
+                grid.write(
+                    remote.initials, x: gutterX + numberWidth + 1, y: y, role: .presence(remote.colour),
+                    maxColumns: 2)
             }
             grid.put(glyphs.gutter, x: area.x - 1, y: y, role: .codeLineNumber)
 

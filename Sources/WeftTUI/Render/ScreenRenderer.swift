@@ -28,7 +28,9 @@ public enum ScreenRenderer {
             BodyPane.draw(state, editor: editor, glyphs: glyphs, into: &grid)
         } else {
             if !screen.graphPanel.isEmpty { drawGraphPanel(state, screen: screen, glyphs: glyphs, into: &grid) }
-            if let panel = screen.detailPanel { drawDetailPanel(state, panel: panel, screen: screen, glyphs: glyphs, into: &grid) }
+            if let panel = screen.detailPanel {
+                drawDetailPanel(state, panel: panel, screen: screen, glyphs: glyphs, into: &grid)
+            }
         }
         StatusBar.draw(state, row: screen.statusRow, options: options, into: &grid)
         MessageLine.draw(state, row: screen.messageRow, glyphs: glyphs, into: &grid)

@@ -16,7 +16,9 @@ extension EditorDriver {
         documentChangedLocally = true
         do {
             try session.edit { edit in
-                if deleteCount > 0 { try edit.deleteText(inBodyOf: jobID, atUTF16: utf16Offset, count: deleteCount) }
+                if deleteCount > 0 {
+                    try edit.deleteText(inBodyOf: jobID, atUTF16: utf16Offset, count: deleteCount)
+                }
                 if !insert.isEmpty { try edit.insertText(insert, intoBodyOf: jobID, atUTF16: utf16Offset) }
             }
             return nil
@@ -47,7 +49,9 @@ extension EditorDriver {
     /// resolved again against the new text.
     func bodyEventsAfterDocumentChange() -> [EditorEvent] {
         guard state.body != nil else { return [] }
-        return resolvedBodyCursor() + [.presence(session.collaborators.map { SessionEvents.participant($0, in: session) })]
+        return resolvedBodyCursor() + [
+            .presence(session.collaborators.map { SessionEvents.participant($0, in: session) })
+        ]
     }
 
     /// Our cursor read back from its relative position, when the body editor is open on its job.
@@ -64,12 +68,14 @@ extension EditorDriver {
     func publishBodyCursor() {
         let current = state.body.map { editor in
             PublishedBodyCursor(
-                jobID: editor.jobID, cursor: editor.cursor, anchor: editor.selection == nil ? nil : editor.anchor)
+                jobID: editor.jobID, cursor: editor.cursor,
+                anchor: editor.selection == nil ? nil : editor.anchor)
         }
         guard current != publishedBodyCursor else { return }
         publishedBodyCursor = current
         if let current {
-            try? session.setBodyCursor(jobID: current.jobID, utf16Offset: current.cursor, anchorUTF16: current.anchor)
+            try? session.setBodyCursor(
+                jobID: current.jobID, utf16Offset: current.cursor, anchorUTF16: current.anchor)
         } else {
             session.clearBodyCursor()
         }

@@ -68,9 +68,9 @@ public final class EditorDriver {
                 case .quit:
                     wantsQuit = true
                 case .editBody(let jobID, let offset, let deleteCount, let insert):
-                    if let failure = editBody(jobID: jobID, utf16Offset: offset, deleteCount: deleteCount, insert: insert) {
-                        queue.append(.error(failure))
-                    }
+                    let failure = editBody(
+                        jobID: jobID, utf16Offset: offset, deleteCount: deleteCount, insert: insert)
+                    if let failure { queue.append(.error(failure)) }
                 case .undo:
                     if !session.undo() { queue.append(.notice("Nothing of yours to undo.", sticky: false)) }
                     documentChangedLocally = true

@@ -185,7 +185,12 @@ public struct EditorState: Hashable, Sendable {
         graphScroll.x = max(0, min(graphScroll.x, layout.width - area.width))
         graphScroll.y = max(0, min(graphScroll.y, layout.height - area.height))
         let detailHeight = screen.detailArea?.height ?? 0
-        let detailLines = DetailPane.lines(for: self, width: screen.detailArea?.width ?? 40, glyphs: .unicode).count
+        // The body editor hides the details: their scroll waits as it is (and a long body is not laid
+        // out again on every keystroke).
+        let detailLines =
+            mode == .body
+            ? detailScroll + detailHeight
+            : DetailPane.lines(for: self, width: screen.detailArea?.width ?? 40, glyphs: .unicode).count
         detailScroll = max(0, min(detailScroll, detailLines - detailHeight))
     }
 

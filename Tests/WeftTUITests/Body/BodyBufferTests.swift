@@ -25,10 +25,13 @@ import Testing
         for _ in 0..<500 {
             var units = Array(text.utf16)
             // Edits at grapheme boundaries, as the editor and the document make them.
-            let boundaries = text.indices.map { text.utf16.distance(from: text.utf16.startIndex, to: $0) } + [units.count]
+            let boundaries =
+                text.indices.map { text.utf16.distance(from: text.utf16.startIndex, to: $0) } + [units.count]
             let start = boundaries.randomElement(using: &generator)!
             let end = boundaries.filter { $0 >= start }.prefix(4).randomElement(using: &generator)!
-            let insert = (0..<Int.random(in: 0...3, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let insert = (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }.joined()
             units.replaceSubrange(start..<end, with: Array(insert.utf16))
             text = String(decoding: units, as: UTF16.self)
             buffer.replace(utf16Offset: start, count: end - start, with: insert)

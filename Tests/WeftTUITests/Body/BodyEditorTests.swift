@@ -40,12 +40,18 @@ import WorkflowModel
     @Test func enterBreaksTheLineAndTabIndentsWithSpacesToTheNextStop() throws {
         var state = try BodyEditing.open("ab")
         state.press(.right)
-        #expect(state.press(.enter) == [.editBody(jobID: state.bodyJobID, utf16Offset: 1, deleteCount: 0, insert: "\n")])
+        #expect(
+            state.press(.enter) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 1, deleteCount: 0, insert: "\n")
+            ])
         #expect(state.bodyWithCursor == "a\n|b")
         state.press(.tab)
         #expect(state.bodyWithCursor == "a\n  |b")
         state.type("x")
-        #expect(state.press(.tab) == [.editBody(jobID: state.bodyJobID, utf16Offset: 5, deleteCount: 0, insert: " ")])
+        #expect(
+            state.press(.tab) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 5, deleteCount: 0, insert: " ")
+            ])
         #expect(state.bodyWithCursor == "a\n  x |b", "to the next multiple of two columns")
     }
 
@@ -53,9 +59,15 @@ import WorkflowModel
         var state = try BodyEditing.open("ab\ncd")
         #expect(state.press(.backspace).isEmpty, "nothing before the start")
         state.press(.down)
-        #expect(state.press(.backspace) == [.editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 1, insert: "")])
+        #expect(
+            state.press(.backspace) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 1, insert: "")
+            ])
         #expect(state.bodyWithCursor == "ab|cd")
-        #expect(state.press(.delete) == [.editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 1, insert: "")])
+        #expect(
+            state.press(.delete) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 1, insert: "")
+            ])
         #expect(state.bodyWithCursor == "ab|d")
         state.press(.control("d"), .control("d"))
         #expect(state.bodyWithCursor == "ab|", "Ctrl-D deletes forward too; nothing after the end")
@@ -73,9 +85,14 @@ import WorkflowModel
         #expect(state.body?.cursorDisplayColumn == 3, "é takes one column, the emoji two")
         state.press(.right)
         #expect(state.body?.cursorDisplayColumn == 5, "漢 takes two columns")
-        #expect(state.press(.backspace) == [.editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 1, insert: "")])
         #expect(
-            state.press(.backspace) == [.editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 4, insert: "")],
+            state.press(.backspace) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 1, insert: "")
+            ])
+        #expect(
+            state.press(.backspace) == [
+                .editBody(jobID: state.bodyJobID, utf16Offset: 2, deleteCount: 4, insert: "")
+            ],
             "the emoji goes whole: four UTF-16 units")
         #expect(state.bodyWithCursor == "e\u{301}|字")
         state.press(.home, .delete)
@@ -213,7 +230,8 @@ import WorkflowModel
         #expect(state.bodyClipboard == " beta")
         state.press(.controlEnd)
         let pasted = state.press(.control("v"))
-        #expect(pasted == [.editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 0, insert: " beta")])
+        #expect(
+            pasted == [.editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 0, insert: " beta")])
         #expect(state.bodyWithCursor == "alpha\n beta|")
         state.press(.shiftHome, .shiftHome, .control("c"), .controlHome, .control("v"))
         #expect(state.bodyWithCursor == " beta|alpha\n beta")
@@ -255,7 +273,9 @@ import WorkflowModel
         state.press(.end)
         var workflow = state.workflow
         workflow.jobs[0].body = "// bob\nlet a = 1;"
-        state.send(.remoteChange(.init(workflow: workflow, isDirty: true, changedIDs: [workflow.jobs[0].id], author: "bob")))
+        state.send(
+            .remoteChange(
+                .init(workflow: workflow, isDirty: true, changedIDs: [workflow.jobs[0].id], author: "bob")))
         #expect(state.bodyText == "// bob\nlet a = 1;")
         state.send(.bodyCursorMoved(jobID: state.bodyJobID, utf16Offset: 17, anchor: nil))
         #expect(state.bodyWithCursor == "// bob\nlet a = 1;|")
@@ -263,7 +283,8 @@ import WorkflowModel
         #expect(state.bodyCursor == 17, "a cursor of another job's body is not ours")
 
         workflow.jobs[0].body = "x"
-        state.send(.localChange(LocalChange(workflow: workflow, isDirty: true, canUndo: true, canRedo: false)))
+        state.send(
+            .localChange(LocalChange(workflow: workflow, isDirty: true, canUndo: true, canRedo: false)))
         #expect(state.bodyWithCursor == "x|", "an undo's text, the cursor clamped until the driver places it")
     }
 
@@ -273,7 +294,8 @@ import WorkflowModel
         let jobID = state.bodyJobID
         workflow.edges.removeAll { $0.targetJobID == jobID || $0.sourceJobID == jobID }
         workflow.jobs.removeAll { $0.id == jobID }
-        state.send(.remoteChange(.init(workflow: workflow, isDirty: true, changedIDs: [jobID], author: "bob")))
+        state.send(
+            .remoteChange(.init(workflow: workflow, isDirty: true, changedIDs: [jobID], author: "bob")))
         #expect(state.mode == .normal)
         #expect(state.body == nil)
         #expect(state.toasts.toasts.contains { $0.text.contains("body you were editing was removed") })

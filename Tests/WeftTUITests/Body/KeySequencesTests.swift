@@ -5,7 +5,8 @@ import Testing
 /// Modified keys that reach the editor as escape sequences are folded into one key each.
 @Suite struct KeySequencesTests {
     @Test func escThenALetterIsAlt() {
-        #expect(KeySequences.fold([.escape, .character("b"), .character("x")]) == [.alt("b"), .character("x")])
+        #expect(
+            KeySequences.fold([.escape, .character("b"), .character("x")]) == [.alt("b"), .character("x")])
         #expect(KeySequences.fold([.escape]) == [.escape], "Esc alone stays Esc")
         #expect(KeySequences.fold([.escape, .escape]) == [.escape, .escape])
         #expect(KeySequences.fold([.escape, .down]) == [.escape, .down])

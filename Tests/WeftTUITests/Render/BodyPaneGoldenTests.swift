@@ -32,10 +32,14 @@ import WorkflowModel
                 Participant(
                     id: "9", name: "carol", colourIndex: 2, selectedID: jobID,
                     bodyCursor: BodyPresence(jobID: jobID, utf16Offset: line5)),
-                Participant(id: "11", name: "dan", colourIndex: 3, bodyCursor: BodyPresence(jobID: "elsewhere", utf16Offset: 0)),
+                Participant(
+                    id: "11", name: "dan", colourIndex: 3,
+                    bodyCursor: BodyPresence(jobID: "elsewhere", utf16Offset: 0)),
             ]))
         // Our cursor on line 4, selecting `return`.
-        state.press(.down, .down, .down, .home, .shiftRight, .shiftRight, .shiftRight, .shiftRight, .shiftRight, .shiftRight)
+        state.press(
+            .down, .down, .down, .home, .shiftRight, .shiftRight, .shiftRight, .shiftRight, .shiftRight,
+            .shiftRight)
         return state
     }
 
@@ -44,7 +48,9 @@ import WorkflowModel
         Golden.assertMatches(
             ScreenGoldenTests.screen(state, ScreenGoldenTests.utf8, styledRows: [1, 3, 4, 5]),
             goldenFile: "screen-body-collaborators-utf8.txt")
-        Golden.assertMatches(ScreenGoldenTests.screen(state, ScreenGoldenTests.ascii), goldenFile: "screen-body-collaborators-ascii.txt")
+        Golden.assertMatches(
+            ScreenGoldenTests.screen(state, ScreenGoldenTests.ascii),
+            goldenFile: "screen-body-collaborators-ascii.txt")
     }
 
     @Test func aLongLineScrolledSideways() throws {
