@@ -46,12 +46,12 @@ extension EditorDriver {
     }
 
     /// After others changed the document: where our cursor stands now, and everyone's body cursors
-    /// resolved again against the new text.
+    /// resolved again against the new text (also while no body is open, so a body opened later shows
+    /// them where they are).
     func bodyEventsAfterDocumentChange() -> [EditorEvent] {
-        guard state.body != nil else { return [] }
-        return resolvedBodyCursor() + [
-            .presence(session.collaborators.map { SessionEvents.participant($0, in: session) })
-        ]
+        let collaborators = session.collaborators
+        guard collaborators.contains(where: { $0.bodyCursor != nil }) else { return resolvedBodyCursor() }
+        return resolvedBodyCursor() + [.presence(collaborators.map { SessionEvents.participant($0, in: session) })]
     }
 
     /// Our cursor read back from its relative position, when the body editor is open on its job.

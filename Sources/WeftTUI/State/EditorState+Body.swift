@@ -89,6 +89,9 @@ extension EditorState {
             }
         } else if case .character(let character) = key {
             edit = editor.insert(String(character))
+        } else if case .alt(let character) = key {
+            // An Alt the table does not know: it was Esc and a key, typed quickly.
+            return handleKey(.escape) + handleKey(.character(character))
         }
         editor.scrollCursorIntoView(bodyTextSize(lineCount: editor.buffer.lineCount))
         body = editor

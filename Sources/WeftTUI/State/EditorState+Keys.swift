@@ -2,6 +2,10 @@ import Foundation
 
 extension EditorState {
     mutating func handleKey(_ key: Key) -> [EditorEffect] {
+        if case .alt(let character) = key, mode != .body {
+            // Alt means nothing outside a body: it was Esc and a key, typed quickly.
+            return handleKey(.escape) + handleKey(.character(character))
+        }
         switch mode {
         case .normal: return handleNormalKey(key)
         case .help: return handleHelpKey(key)

@@ -300,4 +300,17 @@ import WorkflowModel
         #expect(state.body == nil)
         #expect(state.toasts.toasts.contains { $0.text.contains("body you were editing was removed") })
     }
+
+    @Test func anAltTheTableDoesNotKnowIsEscThenTheKey() throws {
+        var graph = try Editors.canonical()
+        #expect(graph.press(.alt("q")) == [.quit], "Esc then q, typed quickly, in the graph")
+
+        var state = try BodyEditing.open("x")
+        state.press(.shiftRight)
+        state.press(.alt("j"))
+        #expect(state.mode == .body, "the Esc dropped the selection")
+        #expect(state.bodyWithCursor == "xj|", "and j was typed")
+        state.press(.alt("?"))
+        #expect(state.mode == .help(scroll: 0), "Esc closed the body, ? opened the help")
+    }
 }
