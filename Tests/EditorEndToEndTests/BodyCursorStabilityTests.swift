@@ -145,4 +145,20 @@ import WeftTestSupport
             scene.bob.collaborators.first { $0.name == "ann" }.map { $0.bodyCursor == nil } ?? false
         }
     }
+
+    @Test func aTeammatesCursorStaysOnItsCharacterThroughOurTypingAndTheirs() throws {
+        let scene = try Scene(text: "let total = 0;", cursor: 0)
+        defer { scene.close() }
+        try scene.bob.setBodyCursor(jobID: scene.jobID, utf16Offset: 4, anchorUTF16: 9)
+        func bobInAnnsEditor() -> BodyPresence? {
+            scene.ann.state.participants.first { $0.name == "bob" }?.bodyCursor
+        }
+        try scene.waitForAnn("bob's cursor") { _ in bobInAnnsEditor()?.utf16Offset == 4 }
+        #expect(bobInAnnsEditor()?.anchor == 9, "bob selects `total`")
+        scene.ann.apply("// ".map { EditorEvent.key(.character($0)) })
+        #expect(bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 7, anchor: 12), "moved by our typing")
+        try scene.waitForBob("ann's typing") { $0.bob.workflow.job($0.jobID)?.body == "// let total = 0;" }
+        try scene.bobEdits { try $0.insertText("const ", intoBodyOf: scene.jobID, atUTF16: 0) }
+        #expect(bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 13, anchor: 18), "and by theirs")
+    }
 }

@@ -42,6 +42,11 @@ extension EditorDriver {
             cursorNeedsResolving = false
             events += resolvedBodyCursor()
         }
+        // Others' cursors stay on their characters through our edits too.
+        let collaborators = session.collaborators
+        if collaborators.contains(where: { $0.bodyCursor != nil }) {
+            events.append(.presence(collaborators.map { SessionEvents.participant($0, in: session) }))
+        }
         return events
     }
 
@@ -67,9 +72,9 @@ extension EditorDriver {
     /// Tells the others where our body cursor is when it moved (or that it left the body).
     func publishBodyCursor() {
         let current = state.body.map { editor in
-            PublishedBodyCursor(
-                jobID: editor.jobID, cursor: editor.cursor,
-                anchor: editor.selection == nil ? nil : editor.anchor)
+            // The anchor goes with the mark even before anything is selected, so it too stays on its
+            // character while others type.
+            PublishedBodyCursor(jobID: editor.jobID, cursor: editor.cursor, anchor: editor.anchor)
         }
         guard current != publishedBodyCursor else { return }
         publishedBodyCursor = current
