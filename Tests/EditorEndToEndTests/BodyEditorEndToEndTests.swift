@@ -56,6 +56,17 @@ struct BodyEditorEndToEndTests {
         try ann.send("C-Left")
         try ann.waitFor("│console.log('webhook job') // ANN", "Ln 2, Col 31")
         try bob.waitFor("│console.log('webhook job') // ANN")
+        // Alt-f and Alt-b (Esc and a letter) move by words, Ctrl-Space sets the mark.
+        try ann.send("M-f")
+        try ann.waitFor("Ln 2, Col 34")
+        try ann.send("M-b")
+        try ann.waitFor("Ln 2, Col 31")
+        try ann.send("C-Space", "Right", "Right")
+        try ann.waitFor("Ln 2, Col 33, 2 selected, mark set")
+        try ann.send("Escape")
+        try ann.waitFor("the mark dropped") { $0.contains("Ln 2, Col 33 ─") }
+        try ann.send("Left", "Left")
+        try ann.waitFor("Ln 2, Col 31")
 
         // A third person reads the document: what both show, and ann's cursor on the A of ANN.
         let carol = try relay.teammate("carol")
