@@ -156,9 +156,13 @@ import WeftTestSupport
         try scene.waitForAnn("bob's cursor") { _ in bobInAnnsEditor()?.utf16Offset == 4 }
         #expect(bobInAnnsEditor()?.anchor == 9, "bob selects `total`")
         scene.ann.apply("// ".map { EditorEvent.key(.character($0)) })
-        #expect(bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 7, anchor: 12), "moved by our typing")
+        #expect(
+            bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 7, anchor: 12),
+            "moved by our typing")
         try scene.waitForBob("ann's typing") { $0.bob.workflow.job($0.jobID)?.body == "// let total = 0;" }
         try scene.bobEdits { try $0.insertText("const ", intoBodyOf: scene.jobID, atUTF16: 0) }
-        #expect(bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 13, anchor: 18), "and by theirs")
+        #expect(
+            bobInAnnsEditor() == BodyPresence(jobID: scene.jobID, utf16Offset: 13, anchor: 18),
+            "and by theirs")
     }
 }

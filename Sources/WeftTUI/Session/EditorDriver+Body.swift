@@ -56,7 +56,9 @@ extension EditorDriver {
     func bodyEventsAfterDocumentChange() -> [EditorEvent] {
         let collaborators = session.collaborators
         guard collaborators.contains(where: { $0.bodyCursor != nil }) else { return resolvedBodyCursor() }
-        return resolvedBodyCursor() + [.presence(collaborators.map { SessionEvents.participant($0, in: session) })]
+        return resolvedBodyCursor() + [
+            .presence(collaborators.map { SessionEvents.participant($0, in: session) })
+        ]
     }
 
     /// Our cursor read back from its relative position, when the body editor is open on its job.

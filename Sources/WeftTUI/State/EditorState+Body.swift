@@ -119,6 +119,13 @@ extension EditorState {
         body = editor
     }
 
+    /// Whether the open body editor already shows every change of `ids` (someone typing in the body
+    /// we are in): no message for each of their keystrokes then.
+    func bodyShowsAll(of ids: Set<String>) -> Bool {
+        guard mode == .body, let body else { return false }
+        return ids == [body.jobID]
+    }
+
     /// The document says where our cursor and anchor stand now.
     mutating func placeBodyCursor(jobID: String, utf16Offset: Int, anchor: Int?) {
         guard var editor = body, editor.jobID == jobID else { return }

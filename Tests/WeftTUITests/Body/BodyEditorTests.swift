@@ -277,6 +277,7 @@ import WorkflowModel
             .remoteChange(
                 .init(workflow: workflow, isDirty: true, changedIDs: [workflow.jobs[0].id], author: "bob")))
         #expect(state.bodyText == "// bob\nlet a = 1;")
+        #expect(state.toasts.toasts.isEmpty, "bob's typing shows in the body, without a message per key")
         state.send(.bodyCursorMoved(jobID: state.bodyJobID, utf16Offset: 17, anchor: nil))
         #expect(state.bodyWithCursor == "// bob\nlet a = 1;|")
         state.send(.bodyCursorMoved(jobID: "another-job", utf16Offset: 0, anchor: nil))
