@@ -91,7 +91,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
         .executableTarget(
-            name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "WeftTUI", "CHeapStats"],
+            name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "WeftClient", "WeftTUI", "CHeapStats"],
             path: "Benchmarks/WeftBenchmarks",
             swiftSettings: strictSettings),
         .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
@@ -157,7 +157,7 @@ let package = Package(
             exclude: ["__Goldens__"], swiftSettings: strictSettings),
         // The built `weft edit` in tmux against a real relay (issue #6).
         .testTarget(
-            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WorkflowModel", "WeftTestSupport"],
+            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WeftTUI", "WorkflowModel", "WeftTestSupport"],
             swiftSettings: strictSettings),
     ]
 )

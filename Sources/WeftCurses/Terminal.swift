@@ -144,7 +144,25 @@ public final class CursesTerminal {
                 events.append(.key(key))
             }
         }
-        return events
+        return Self.foldingModifiedKeys(events)
+    }
+
+    /// Alt-letters and modified cursor keys that arrived as their escape sequences, folded into
+    /// single keys (``KeySequences``); a resize keeps its place.
+    static func foldingModifiedKeys(_ events: [EditorEvent]) -> [EditorEvent] {
+        guard events.contains(.key(.escape)) else { return events }
+        var result: [EditorEvent] = []
+        var keys: [Key] = []
+        for event in events {
+            if case .key(let key) = event {
+                keys.append(key)
+            } else {
+                result += KeySequences.fold(keys).map(EditorEvent.key)
+                keys.removeAll()
+                result.append(event)
+            }
+        }
+        return result + KeySequences.fold(keys).map(EditorEvent.key)
     }
 
     // MARK: Keys
@@ -164,7 +182,28 @@ public final class CursesTerminal {
         case KEY_HOME: .home
         case KEY_END: .end
         case KEY_F0 + 1...KEY_F0 + 24: .function(Int(code - KEY_F0))
-        default: nil
+        case KEY_SLEFT: .shiftLeft
+        case KEY_SRIGHT: .shiftRight
+        case KEY_SR: .shiftUp
+        case KEY_SF: .shiftDown
+        case KEY_SHOME: .shiftHome
+        case KEY_SEND: .shiftEnd
+        default: extendedKey(code)
+        }
+    }
+
+    /// Keys terminfo names only as extended capabilities (ncurses gives them codes past `KEY_MAX`):
+    /// Ctrl- and Alt-arrows, Ctrl-Home and Ctrl-End.
+    static func extendedKey(_ code: Int32) -> Key? {
+        guard code > KEY_MAX, let name = keyname(code) else { return nil }
+        switch String(cString: name) {
+        case "kLFT3", "kLFT5": return .controlLeft
+        case "kRIT3", "kRIT5": return .controlRight
+        case "kHOM5": return .controlHome
+        case "kEND5": return .controlEnd
+        case "kUP": return .shiftUp
+        case "kDN": return .shiftDown
+        default: return nil
         }
     }
 
@@ -174,6 +213,7 @@ public final class CursesTerminal {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
+        case 0: return .control(" ")
         case 1...26: return .control(Character(Unicode.Scalar(UInt8(value) + 96)))
         default:
             guard value >= 32, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }

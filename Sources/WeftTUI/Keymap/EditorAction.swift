@@ -10,4 +10,5 @@ public enum EditorAction: Hashable, Sendable, CaseIterable {
     case openHelp, openCommandLine, openSearch, searchNext, searchPrevious
     case dismiss
     case redraw
+    case openBody
 }

@@ -135,9 +135,15 @@ public enum MessageLine {
                     .init("Esc", .helpKey), .init(" done"),
                 ])
             }
-        case .normal:
+        case .normal, .body:
             if let toast = state.toasts.current {
                 line = toastLine(toast, state: state, glyphs: glyphs)
+            } else if state.mode == .body {
+                line = StyledLine([
+                    .init("Esc", .helpKey), .init(" graph  "), .init("Ctrl-S", .helpKey), .init(" save  "),
+                    .init("Ctrl-Z Ctrl-Y", .helpKey), .init(" undo redo  "), .init("Shift-arrows Ctrl-Space", .helpKey),
+                    .init(" select  "), .init("Ctrl-C X V", .helpKey), .init(" copy cut paste"),
+                ])
             } else {
                 line = StyledLine([
                     .init("?", .helpKey), .init(" help  "), .init("arrows", .helpKey), .init(" move  "),

@@ -28,6 +28,10 @@ public enum EditorEvent: Hashable, Sendable {
     case error(String)
     /// A word from the program around the editor (the demo's narration); `sticky` ones stay until Esc.
     case notice(String, sticky: Bool)
+    /// Where the body editor's cursor and selection anchor stand now in the job's body (UTF-16
+    /// offsets), after the document changed under them: the driver keeps them as relative positions,
+    /// so they stay on their characters while others type.
+    case bodyCursorMoved(jobID: String, utf16Offset: Int, anchor: Int?)
 
     /// Someone else's edits, as the document reads after them.
     public struct RemoteChange: Hashable, Sendable {
@@ -101,4 +105,7 @@ public enum EditorEffect: Hashable, Sendable {
     /// Repaint the whole terminal (Ctrl-L).
     case redraw
     case quit
+    /// Edit a job's body: delete `deleteCount` UTF-16 units at `utf16Offset`, then insert `insert`
+    /// there. The body editor shows the result already; the driver makes it in the document.
+    case editBody(jobID: String, utf16Offset: Int, deleteCount: Int, insert: String)
 }

@@ -54,6 +54,9 @@ extension EditorState {
         case .notice(let message, let sticky):
             toast(.info, message, sticky: sticky)
             return []
+        case .bodyCursorMoved(let jobID, let offset, let anchor):
+            placeBodyCursor(jobID: jobID, utf16Offset: offset, anchor: anchor)
+            return []
         }
     }
 }

@@ -13,6 +13,10 @@ extension EditorState {
             }
             return committed + requestSave()
         }
+        if case .alt(let character) = key, mode != .body {
+            // Alt means nothing outside a body: it was Esc and a key, typed quickly.
+            return handleKey(.escape) + handleKey(.character(character))
+        }
         switch mode {
         case .normal: return handleNormalKey(key)
         case .help: return handleHelpKey(key)
@@ -24,6 +28,7 @@ extension EditorState {
         case .connect(let source): return handleConnectKey(key, source: source)
         case .who: return handleWhoKey(key)
         case .confirmRebase(let stale): return handleConfirmRebaseKey(key, stale: stale)
+        case .body: return handleBodyKey(key)
         }
     }
 
@@ -69,6 +74,7 @@ extension EditorState {
         case .searchPrevious: return searchAgain(forward: false)
         case .dismiss: dismissToast()
         case .redraw: return [.redraw]
+        case .openBody: return openBody()
         }
         return []
     }
