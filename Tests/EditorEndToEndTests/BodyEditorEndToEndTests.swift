@@ -92,3 +92,49 @@ struct BodyEditorEndToEndTests {
         }
     }
 }
+
+/// A deploy that changes one job while someone has unsaved typing in another job's body (issue #7's
+/// last end-to-end case): the typing stays on screen and in the document, the deploy's change
+/// arrives beside it, and the marker stays on because the typing is still unsaved.
+@Suite(.serialized, .enabled(if: TmuxPane.isAvailable, "tmux is not installed"))
+struct DeployDuringBodyEditingEndToEndTests {
+    @Test func aDeployKeepsUnsavedBodyTypingInAnotherJob() throws {
+        let relay = try EditorRelay()
+        defer { relay.close() }
+        let ann = try TmuxPane(command: try relay.editCommand(as: "ann"))
+        defer { ann.close() }
+        try ann.waitFor("webhook job", "online")
+        try ann.send("Down")
+        try ann.waitFor("Job: webhook job")
+        try ann.send("b")
+        try ann.waitFor("Body: webhook job", "Ln 1, Col 1")
+        try ann.send("End")
+        try ann.send("-l", " // ann, unsaved")
+        try ann.waitFor("│console.log('webhook job') // ann, unsaved")
+
+        // The deploy changes only the body of "on success".
+        let yaml = try EditorRelay.canonicalProject()
+        let changed = yaml.replacingOccurrences(of: "console.log('hello!');", with: "console.log('deployed');")
+        #expect(changed != yaml, "the fixture's on success body changed")
+        try relay.deploy(changed)
+
+        let after = try ann.waitFor("the deploy arrived with the typing kept") { screen in
+            screen.contains("deploy") && screen.contains("│console.log('webhook job') // ann, unsaved")
+        }
+        #expect(after.contains("Ln 1, Col 43"), "ann's cursor is still after her text")
+
+        // What the document holds, read by someone else: both changes, and ann's still unsaved.
+        let carol = try relay.teammate("carol")
+        defer { carol.close() }
+        let webhook = try #require(carol.workflow.jobs.first { $0.name == "webhook job" })
+        let onSuccess = try #require(carol.workflow.jobs.first { $0.name == "on success" })
+        #expect(webhook.body.hasPrefix("console.log('webhook job') // ann, unsaved"))
+        #expect(onSuccess.body.contains("console.log('deployed');"))
+        #expect(carol.lockVersion == 2, "the deploy made version 2")
+        #expect(carol.isDirty, "ann's typing is unsaved against version 2")
+
+        // And it can be saved on top of the deploy.
+        try ann.send("C-s")
+        try ann.waitFor("Saved version 3")
+    }
+}
