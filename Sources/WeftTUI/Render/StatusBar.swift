@@ -11,6 +11,7 @@ public enum StatusBar {
         let name = GraphLayout.singleLine(state.workflow.name.isEmpty ? state.workflow.id : state.workflow.name)
         left.append(.init(" \(name) ", .status))
         left.append(.init("v\(state.lockVersion) ", .status))
+        if state.isReadOnly { left.append(.init("read-only ", .statusOffline)) }
         if state.isDirty {
             let marker = options.isMonochrome ? "[+]" : glyphs.unsavedMarker
             left.append(.init(marker, .statusDirty))

@@ -42,7 +42,7 @@ public final class EditorDriver {
             userName: session.userName, size: size,
             connection: session.isSynced ? .connected : .connecting,
             participants: session.collaborators.map { SessionEvents.participant($0, in: session) }, now: clock(),
-            settings: settings, idSeed: idSeed)
+            settings: settings, idSeed: idSeed, isReadOnly: session.role == .viewer)
         session.select(nodeID: state.selectedID)
     }
 

@@ -40,6 +40,10 @@ extension EditorState {
     /// Does what a key of the table does.
     mutating func perform(_ action: EditorAction) -> [EditorEffect] {
         let area = screen.graphArea
+        if isReadOnly, action.changesTheWorkflow {
+            refuseReadOnly()
+            return []
+        }
         switch action {
         case .moveUp: return moveSelection(.up)
         case .moveDown: return moveSelection(.down)
@@ -79,7 +83,16 @@ extension EditorState {
         return []
     }
 
+    /// Says why nothing happened in a viewer's editor.
+    mutating func refuseReadOnly() {
+        toast(.warning, "You can view this workflow but not change it: your role in the project is viewer.")
+    }
+
     mutating func requestSave() -> [EditorEffect] {
+        if isReadOnly {
+            refuseReadOnly()
+            return []
+        }
         guard connection == .connected else {
             toast(.warning, "Not connected to the relay: the save waits until the connection is back.")
             return []

@@ -81,6 +81,9 @@ public struct EditorState: Hashable, Sendable {
     /// What the body editor's Ctrl-C and Ctrl-X last took (the editor's own clipboard).
     public internal(set) var bodyClipboard = ""
     public let keymap: Keymap
+    /// A viewer's editor: it shows everything and follows the others, but changes nothing (the relay
+    /// would refuse the changes, and a replica that kept them would no longer match anyone's).
+    public let isReadOnly: Bool
     public let settings: EditorSettings
 
     /// An editor open on `workflow`, based on version `lockVersion`, on a terminal of `size`, with
@@ -91,9 +94,10 @@ public struct EditorState: Hashable, Sendable {
         workflow: Workflow, lockVersion: Int? = nil, isDirty: Bool = false, userName: String, size: Size,
         connection: ConnectionStatus = .connected, participants: [Participant] = [], now: Duration = .zero,
         keymap: Keymap = .standard,
-        settings: EditorSettings = EditorSettings(), idSeed: UInt64 = 0
+        settings: EditorSettings = EditorSettings(), idSeed: UInt64 = 0, isReadOnly: Bool = false
     ) {
         self.ids = IDSource(seed: idSeed)
+        self.isReadOnly = isReadOnly
         self.workflow = workflow
         self.lockVersion = lockVersion ?? workflow.lockVersion
         self.isDirty = isDirty
