@@ -27,8 +27,10 @@ enum PostgresMigrations {
         do {
             // One migrator per database at a time; the key is arbitrary but fixed ("weft" in ASCII).
             try await connection.query("SELECT pg_advisory_xact_lock(2003199348)", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"), logger: logger)
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS weft_migrations (
@@ -42,7 +44,9 @@ enum PostgresMigrations {
                 })
             for migration in migrations where !applied.contains(migration.name) {
                 // The extended protocol takes one statement at a time; no statement here holds a ';'.
-                for statement in migration.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                for statement in migration.sql.split(separator: ";").map({
+                    $0.trimmingCharacters(in: .whitespacesAndNewlines)
+                })
                 where !statement.isEmpty {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
@@ -58,8 +62,10 @@ enum PostgresMigrations {
 
     /// The names of the migrations applied to the schema the connection's search_path names.
     static func applied(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        try await connection.query("SELECT name FROM weft_migrations ORDER BY applied_at, name", logger: logger)
-            .collect().map { try $0.decode(String.self) }
+        try await connection.query(
+            "SELECT name FROM weft_migrations ORDER BY applied_at, name", logger: logger
+        )
+        .collect().map { try $0.decode(String.self) }
     }
 
     private static let v1 = """

@@ -95,7 +95,8 @@ public struct PostgresSettings: Sendable, Hashable {
                 database: database)
         } else {
             configuration = PostgresClient.Configuration(
-                host: host, port: port, username: user, password: password, database: database, tls: clientTLS)
+                host: host, port: port, username: user, password: password, database: database, tls: clientTLS
+            )
         }
         configuration.options.additionalStartupParameters = [("search_path", schema)]
         configuration.options.maximumConnections = 8

@@ -6,7 +6,8 @@ import YCRDT
 extension PostgresStore {
     public func audit(actor: String, action: String, subject: String, details: [String: YAny]) async throws {
         try await writeSession { sql in
-            try await Self.insertAudit(sql, time: Date(), actor: actor, action: action, subject: subject, details: details)
+            try await Self.insertAudit(
+                sql, time: Date(), actor: actor, action: action, subject: subject, details: details)
         }
     }
 
@@ -30,7 +31,8 @@ extension PostgresStore {
                     (Int64, Date, String, String, String, String).self)
                 return AuditEntry.stored(
                     id: id, time: time, actor: actor, action: action, subject: subject,
-                    details: try StoredJSON.decode([String: YAny].self, from: details, table: "audit", key: String(id)))
+                    details: try StoredJSON.decode(
+                        [String: YAny].self, from: details, table: "audit", key: String(id)))
             }
         }
     }

@@ -13,7 +13,8 @@ extension PostgresStore {
     /// from the holder's own pid through the same store succeeds and refreshes the row.
     public func acquireDeployLock(owner: String, pid: Int32) async throws -> Bool {
         try await deployLock.acquire(
-            configuration: try settings.connectionConfiguration(schema: settings.schema), url: settings.displayURL,
+            configuration: try settings.connectionConfiguration(schema: settings.schema),
+            url: settings.displayURL,
             logger: logger, owner: owner, pid: pid)
     }
 
@@ -65,22 +66,30 @@ actor DeployLockSession {
     private static let tryLock = "SELECT pg_try_advisory_lock(2003199348, hashtext(current_schema()))"
 
     func acquire(
-        configuration: PostgresConnection.Configuration, url: String, logger: Logger, owner: String, pid: Int32
+        configuration: PostgresConnection.Configuration, url: String, logger: Logger, owner: String,
+        pid: Int32
     ) async throws -> Bool {
+        if let held, held.connection.isClosed {
+            // The server ended the session (and so released the lock): start again.
+            self.held = nil
+        }
         if let held {
             guard held.pid == pid else { return false }
             try await held.connection.query(
-                "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(Date()) WHERE id = 1", logger: logger)
+                "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(Date()) WHERE id = 1",
+                logger: logger)
             return true
         }
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+            connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 2, logger: logger)
         } catch {
             throw PostgresStoreError.unreachable(url: url, reason: String(reflecting: error))
         }
         do {
-            let got = try await connection.query(PostgresQuery(unsafeSQL: Self.tryLock), logger: logger).collect()
+            let got =
+                try await connection.query(PostgresQuery(unsafeSQL: Self.tryLock), logger: logger).collect()
                 .first?.decode(Bool.self) ?? false
             guard got else {
                 try await connection.close()
@@ -104,6 +113,7 @@ actor DeployLockSession {
     func release(pid: Int32, logger: Logger) async throws -> Bool {
         guard let held, held.pid == pid else { return false }
         self.held = nil
+        guard !held.connection.isClosed else { return false }
         _ = try? await held.connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: logger)
         try await held.connection.close()
         return true
@@ -112,7 +122,10 @@ actor DeployLockSession {
     func close() async {
         guard let held else { return }
         self.held = nil
-        _ = try? await held.connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: Logger(label: "weft.store.postgres"))
+        // A session the server ended (a crash, pg_terminate_backend) holds nothing to release.
+        guard !held.connection.isClosed else { return }
+        _ = try? await held.connection.query(
+            "DELETE FROM deploy_lock WHERE id = 1", logger: Logger(label: "weft.store.postgres"))
         _ = try? await held.connection.close()
     }
 }

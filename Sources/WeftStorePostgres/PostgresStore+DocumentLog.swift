@@ -81,7 +81,8 @@ extension PostgresStore {
             let head = try await sql.row(
                 "SELECT last_seq FROM document_heads WHERE doc_id = \(docID) FOR UPDATE")?.decode(Int64.self)
             let current =
-                try await sql.row("SELECT through_seq FROM document_snapshots WHERE doc_id = \(docID)")?.decode(
+                try await sql.row("SELECT through_seq FROM document_snapshots WHERE doc_id = \(docID)")?
+                .decode(
                     Int64.self) ?? 0
             guard throughSeq >= current else {
                 throw StoreError.staleCompaction(docID: docID, current: current, requested: throughSeq)

@@ -28,8 +28,10 @@ extension PostgresStore {
     public func drafts(includeRestored: Bool) async throws -> [WorkflowDraft] {
         let filter = includeRestored ? "" : "WHERE restored_at IS NULL"
         return try await readSession { sql in
-            try await sql.rows("SELECT \(unescaped: Self.draftColumns) FROM drafts \(unescaped: filter) ORDER BY id")
-                .map(Self.draft(from:))
+            try await sql.rows(
+                "SELECT \(unescaped: Self.draftColumns) FROM drafts \(unescaped: filter) ORDER BY id"
+            )
+            .map(Self.draft(from:))
         }
     }
 

@@ -19,22 +19,29 @@ extension PostgresStore {
 
     public func projects() async throws -> [ProjectSummary] {
         try await readSession { sql in
-            try await sql.rows("SELECT id, name, description FROM projects ORDER BY name COLLATE \"C\", id COLLATE \"C\"")
-                .map { row in
-                    let (id, name, description) = try row.decode((String, String, String?).self)
-                    return ProjectSummary.stored(id: id, name: name, description: description)
-                }
+            try await sql.rows(
+                "SELECT id, name, description FROM projects ORDER BY name COLLATE \"C\", id COLLATE \"C\""
+            )
+            .map { row in
+                let (id, name, description) = try row.decode((String, String, String?).self)
+                return ProjectSummary.stored(id: id, name: name, description: description)
+            }
         }
     }
 
     public func project(id: String, includeDeleted: Bool) async throws -> Project? {
-        try await readSession { sql in try await Self.fetchProject(sql, id: id, includeDeleted: includeDeleted) }
+        try await readSession { sql in
+            try await Self.fetchProject(sql, id: id, includeDeleted: includeDeleted)
+        }
     }
 
     public func project(named name: String, includeDeleted: Bool) async throws -> Project? {
         try await readSession { sql in
-            guard let row = try await sql.row("SELECT id FROM projects WHERE name = \(name)") else { return nil }
-            return try await Self.fetchProject(sql, id: try row.decode(String.self), includeDeleted: includeDeleted)
+            guard let row = try await sql.row("SELECT id FROM projects WHERE name = \(name)") else {
+                return nil
+            }
+            return try await Self.fetchProject(
+                sql, id: try row.decode(String.self), includeDeleted: includeDeleted)
         }
     }
 
@@ -57,7 +64,8 @@ extension PostgresStore {
                 workflows.append(workflow)
             }
         }
-        return Project(id: id, name: name, description: description, workflows: workflows, credentials: credentials)
+        return Project(
+            id: id, name: name, description: description, workflows: workflows, credentials: credentials)
     }
 
     static func fetchCredentials(_ sql: SQLSession, projectID: String) async throws -> [ProjectCredential] {
@@ -86,7 +94,9 @@ extension PostgresStore {
         let storedCredentials = try await fetchCredentials(sql, projectID: project.id)
         if let existing {
             let (name, description) = try existing.decode((String, String?).self)
-            if name == project.name, description == project.description, storedCredentials == project.credentials {
+            if name == project.name, description == project.description,
+                storedCredentials == project.credentials
+            {
                 return false
             }
         }

@@ -12,14 +12,17 @@ extension PostgresStore {
         _ workflow: Workflow, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
     ) async throws -> SaveResult {
         try await writeSession { sql in
-            try await Self.save(sql, workflow, expectedLockVersion: expectedLockVersion, actor: actor, source: source)
+            try await Self.save(
+                sql, workflow, expectedLockVersion: expectedLockVersion, actor: actor, source: source)
         }
     }
 
     static func save(
-        _ sql: SQLSession, _ workflow: Workflow, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
+        _ sql: SQLSession, _ workflow: Workflow, expectedLockVersion: Int, actor: ChangeActor,
+        source: VersionSource
     ) async throws -> SaveResult {
-        guard let (current, projectID) = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
+        guard
+            let (current, projectID) = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
         else { throw StoreError.workflowNotFound(workflow.id) }
         guard current.lockVersion == expectedLockVersion else {
             throw StoreError.stale(current: current.lockVersion, currentWorkflow: current)
@@ -32,7 +35,8 @@ extension PostgresStore {
         var saved = workflow
         saved.lockVersion = current.lockVersion + 1
         let now = Date()
-        try await PostgresWorkflowRows.write(sql, saved, projectID: projectID, lockVersion: saved.lockVersion, now: now)
+        try await PostgresWorkflowRows.write(
+            sql, saved, projectID: projectID, lockVersion: saved.lockVersion, now: now)
         try await PostgresWorkflowRows.recordVersion(sql, saved, actor: actor, source: source, now: now)
         try await insertAudit(
             sql, time: now, actor: actor.name, action: "workflow.saved", subject: saved.id,
@@ -64,7 +68,8 @@ extension PostgresStore {
             try await Self.insertAudit(
                 sql, time: now, actor: actor.name, action: "workflow.created", subject: saved.id,
                 details: ["source": .string(source.rawValue), "project": .string(projectID)])
-            return SaveResult.stored(previousLockVersion: 0, lockVersion: 1, changed: true, workflow: saved, previous: nil)
+            return SaveResult.stored(
+                previousLockVersion: 0, lockVersion: 1, changed: true, workflow: saved, previous: nil)
         }
     }
 
@@ -72,7 +77,8 @@ extension PostgresStore {
         id: String, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
     ) async throws -> SaveResult {
         try await writeSession { sql in
-            guard var workflow = try await PostgresWorkflowRows.fetch(sql, id: id, lock: true)?.workflow else {
+            guard var workflow = try await PostgresWorkflowRows.fetch(sql, id: id, lock: true)?.workflow
+            else {
                 throw StoreError.workflowNotFound(id)
             }
             if workflow.deletedAt == nil {
@@ -101,7 +107,9 @@ extension PostgresStore {
                 if let expectedVersions {
                     let expected = expectedVersions[workflow.id] ?? 0
                     let found = current?.workflow.lockVersion ?? 0
-                    if expected != found { moved[workflow.id] = VersionMove(expected: expected, current: found) }
+                    if expected != found {
+                        moved[workflow.id] = VersionMove(expected: expected, current: found)
+                    }
                 }
             }
             guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
@@ -119,7 +127,8 @@ extension PostgresStore {
                 saved.lockVersion = (previous?.lockVersion ?? 0) + 1
                 try await PostgresWorkflowRows.write(
                     sql, saved, projectID: project.id, lockVersion: saved.lockVersion, now: now)
-                try await PostgresWorkflowRows.recordVersion(sql, saved, actor: actor, source: source, now: now)
+                try await PostgresWorkflowRows.recordVersion(
+                    sql, saved, actor: actor, source: source, now: now)
                 changed.append(
                     WorkflowChange(
                         workflowID: saved.id, previousLockVersion: previous?.lockVersion,

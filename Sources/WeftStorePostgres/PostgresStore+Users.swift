@@ -56,7 +56,9 @@ extension PostgresStore {
 
     public func users() async throws -> [String] {
         try await readSession { sql in
-            try await sql.rows("SELECT name FROM users ORDER BY name COLLATE \"C\"").map { try $0.decode(String.self) }
+            try await sql.rows("SELECT name FROM users ORDER BY name COLLATE \"C\"").map {
+                try $0.decode(String.self)
+            }
         }
     }
 

@@ -42,7 +42,8 @@ extension PostgresStore {
 
     public func projectID(ofWorkflow workflowID: String) async throws -> String? {
         try await readSession { sql in
-            try await sql.row("SELECT project_id FROM workflows WHERE id = \(workflowID)")?.decode(String.self)
+            try await sql.row("SELECT project_id FROM workflows WHERE id = \(workflowID)")?.decode(
+                String.self)
         }
     }
 
@@ -78,7 +79,9 @@ extension PostgresStore {
         let (workflowID, lockVersion, actorName, kindName, sourceName, createdAt, snapshot) = try row.decode(
             (String, Int, String, String, String, Date, String).self)
         let key = "\(workflowID)@\(lockVersion)"
-        guard let kind = ChangeActor.Kind(rawValue: kindName), let source = VersionSource(rawValue: sourceName) else {
+        guard let kind = ChangeActor.Kind(rawValue: kindName),
+            let source = VersionSource(rawValue: sourceName)
+        else {
             throw StoreError.corruptRow(
                 table: "versions", key: key, reason: "unknown actor kind \(kindName) or source \(sourceName)")
         }

@@ -22,7 +22,9 @@ public final class PostgresStore: WorkflowStorage {
     /// The connection that holds the deploy lock while this store has it.
     let deployLock = DeployLockSession()
 
-    private init(settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>) {
+    private init(
+        settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
+    ) {
         self.settings = settings
         self.client = client
         self.logger = logger
@@ -47,7 +49,9 @@ public final class PostgresStore: WorkflowStorage {
     ///
     /// - Throws: ``PostgresStoreError/unreachable(url:reason:)`` when the server cannot be reached or
     ///   refuses the login, saying which URL and what to check; ``PostgresStoreError/invalidURL(_:reason:)``.
-    public static func connect(_ url: String, logger: Logger = Logger(label: "weft.store.postgres")) async throws
+    public static func connect(
+        _ url: String, logger: Logger = Logger(label: "weft.store.postgres")
+    ) async throws
         -> PostgresStore
     {
         try await connect(PostgresSettings(url: url), logger: logger)
@@ -58,7 +62,8 @@ public final class PostgresStore: WorkflowStorage {
         _ settings: PostgresSettings, logger: Logger = Logger(label: "weft.store.postgres")
     ) async throws -> PostgresStore {
         guard PostgresSettings.isValidSchemaName(settings.schema) else {
-            throw PostgresStoreError.invalidURL(settings.displayURL, reason: "schema must be letters, digits and _")
+            throw PostgresStoreError.invalidURL(
+                settings.displayURL, reason: "schema must be letters, digits and _")
         }
         // One plain connection first: a clear error when the server is down, and the migrations run
         // before any pooled connection (whose search_path names the schema) is used.
@@ -92,7 +97,8 @@ public final class PostgresStore: WorkflowStorage {
     /// Drops a schema and everything in it (the conformance tests' cleanup).
     package func dropSchema(_ name: String) async throws {
         guard PostgresSettings.isValidSchemaName(name), name != "public" else { return }
-        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
+        try await client.query(
+            PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
     }
 
     /// Runs `body` in a read-write transaction on a pooled connection: committed when it returns,
@@ -156,7 +162,8 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equata
             Check that the server is running and listens on that host and port (pg_lsclusters, \
             `pg_isready -h HOST -p PORT`), that the database exists, and that pg_hba.conf lets this user in.
             """
-        case .invalidURL(let url, let reason): "not a PostgreSQL URL the store understands: \(url) (\(reason))"
+        case .invalidURL(let url, let reason):
+            "not a PostgreSQL URL the store understands: \(url) (\(reason))"
         case .server(let message): "PostgreSQL: \(message)"
         }
     }

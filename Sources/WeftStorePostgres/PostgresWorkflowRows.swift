@@ -9,7 +9,9 @@ import WorkflowModel
 enum PostgresWorkflowRows {
     /// The stored workflow with this id and its project, or nil. `lock` takes the row's lock
     /// (`FOR UPDATE`): a second writer of the same workflow, on any relay, waits for this transaction.
-    static func fetch(_ sql: SQLSession, id: String, lock: Bool = false) async throws
+    static func fetch(
+        _ sql: SQLSession, id: String, lock: Bool = false
+    ) async throws
         -> (workflow: Workflow, projectID: String)?
     {
         let forUpdate = lock ? " FOR UPDATE" : ""
@@ -24,7 +26,8 @@ enum PostgresWorkflowRows {
             (String, String, Int, String?, Int?, Bool?, String?).self)
         var workflow = Workflow(
             id: id, name: name, lockVersion: lockVersion, deletedAt: deletedAt, concurrency: concurrency,
-            enableJobLogs: enableJobLogs, extra: try StoredJSON.decodeExtra(extra, table: "workflows", key: id))
+            enableJobLogs: enableJobLogs,
+            extra: try StoredJSON.decodeExtra(extra, table: "workflows", key: id))
         workflow.jobs = try await fetchJobs(sql, workflowID: id)
         workflow.triggers = try await fetchTriggers(sql, workflowID: id)
         workflow.edges = try await fetchEdges(sql, workflowID: id)
@@ -80,7 +83,8 @@ enum PostgresWorkflowRows {
             """
         ).map { row in
             let (id, sourceJob, sourceTrigger, target, conditionName, expression, label, enabled, extra) =
-                try row.decode((String, String?, String?, String, String, String?, String?, Bool, String?).self)
+                try row.decode(
+                    (String, String?, String?, String, String, String?, String?, Bool, String?).self)
             guard let condition = Edge.Condition(rawValue: conditionName) else {
                 throw StoreError.corruptRow(
                     table: "edges", key: id, reason: "unknown condition_type \(conditionName)")
@@ -92,9 +96,12 @@ enum PostgresWorkflowRows {
         }
     }
 
-    private static func fetchPositions(_ sql: SQLSession, workflowID: String) async throws -> [String: Position] {
+    private static func fetchPositions(
+        _ sql: SQLSession, workflowID: String
+    ) async throws -> [String: Position] {
         var positions: [String: Position] = [:]
-        for row in try await sql.rows("SELECT node_id, x, y FROM positions WHERE workflow_id = \(workflowID)") {
+        for row in try await sql.rows("SELECT node_id, x, y FROM positions WHERE workflow_id = \(workflowID)")
+        {
             let (node, x, y) = try row.decode((String, Double, Double).self)
             positions[node] = Position(x: x, y: y)
         }

@@ -11,7 +11,8 @@ enum Conformance {
     static func storeWithRichWorkflow(_ database: TestDatabase) async throws -> any WorkflowStorage {
         let store = try await database.open()
         try await store.createProject(id: "p", name: "Project", description: "a project")
-        _ = try await store.createWorkflow(Samples.richWorkflow(), in: "p", actor: Samples.person, source: .editor)
+        _ = try await store.createWorkflow(
+            Samples.richWorkflow(), in: "p", actor: Samples.person, source: .editor)
         return store
     }
 
@@ -41,35 +42,44 @@ enum Conformance {
             var bob = Samples.richWorkflow()
             bob.name = "Renamed by Bob"
             bob.lockVersion = 99  // never trusted: the stored row is what the lock compares with
-            let saved = try await store.saveWorkflow(bob, expectedLockVersion: 1, actor: Samples.person, source: .editor)
+            let saved = try await store.saveWorkflow(
+                bob, expectedLockVersion: 1, actor: Samples.person, source: .editor)
             #expect(saved.changed && saved.previousLockVersion == 1 && saved.lockVersion == 2)
             #expect(saved.previous == Samples.richWorkflow().with(lockVersion: 1))
 
             var ann = Samples.richWorkflow()
             ann.jobs[0].body = "// Ann's edit on the old version\n"
             await #expect(throws: StoreError.stale(current: 2, currentWorkflow: bob.with(lockVersion: 2))) {
-                try await store.saveWorkflow(ann, expectedLockVersion: 1, actor: Samples.person, source: .editor)
+                try await store.saveWorkflow(
+                    ann, expectedLockVersion: 1, actor: Samples.person, source: .editor)
             }
-            #expect(try await store.workflow(id: "wf-rich") == bob.with(lockVersion: 2), "the refused save wrote nothing")
+            #expect(
+                try await store.workflow(id: "wf-rich") == bob.with(lockVersion: 2),
+                "the refused save wrote nothing")
 
-            let same = try await store.saveWorkflow(bob, expectedLockVersion: 2, actor: Samples.person, source: .editor)
+            let same = try await store.saveWorkflow(
+                bob, expectedLockVersion: 2, actor: Samples.person, source: .editor)
             #expect(!same.changed && same.lockVersion == 2, "a save that changes nothing keeps the version")
 
             await #expect(throws: StoreError.workflowNotFound("none")) {
                 try await store.saveWorkflow(
-                    Samples.simpleWorkflow(id: "none", name: "None"), expectedLockVersion: 1, actor: Samples.person,
+                    Samples.simpleWorkflow(id: "none", name: "None"), expectedLockVersion: 1,
+                    actor: Samples.person,
                     source: .editor)
             }
             await #expect(throws: StoreError.workflowExists("wf-rich")) {
-                try await store.createWorkflow(Samples.richWorkflow(), in: "p", actor: Samples.person, source: .editor)
+                try await store.createWorkflow(
+                    Samples.richWorkflow(), in: "p", actor: Samples.person, source: .editor)
             }
             await #expect(throws: StoreError.projectNotFound("nope")) {
                 try await store.createWorkflow(
-                    Samples.simpleWorkflow(id: "w2", name: "W2"), in: "nope", actor: Samples.person, source: .editor)
+                    Samples.simpleWorkflow(id: "w2", name: "W2"), in: "nope", actor: Samples.person,
+                    source: .editor)
             }
 
             await #expect(throws: StoreError.self) {
-                try await store.deleteWorkflow(id: "wf-rich", expectedLockVersion: 1, actor: Samples.person, source: .editor)
+                try await store.deleteWorkflow(
+                    id: "wf-rich", expectedLockVersion: 1, actor: Samples.person, source: .editor)
             }
             let deleted = try await store.deleteWorkflow(
                 id: "wf-rich", expectedLockVersion: 2, actor: Samples.person, source: .editor)
@@ -91,8 +101,12 @@ enum Conformance {
             a.name = "A"
             var b = Samples.richWorkflow()
             b.name = "B"
-            async let saveA = Result { try await first.saveWorkflow(a, expectedLockVersion: 1, actor: .person("a"), source: .editor) }
-            async let saveB = Result { try await second.saveWorkflow(b, expectedLockVersion: 1, actor: .person("b"), source: .editor) }
+            async let saveA = Result {
+                try await first.saveWorkflow(a, expectedLockVersion: 1, actor: .person("a"), source: .editor)
+            }
+            async let saveB = Result {
+                try await second.saveWorkflow(b, expectedLockVersion: 1, actor: .person("b"), source: .editor)
+            }
             let results = await [saveA, saveB]
             let winners = results.compactMap { try? $0.get() }
             #expect(winners.count == 1)
@@ -117,13 +131,16 @@ enum Conformance {
             edited.jobs[0].body += "// more\n"
             edited.jobs.swapAt(0, 1)
             edited.positions["job-upload"] = Position(x: 9, y: 9)
-            _ = try await store.saveWorkflow(edited, expectedLockVersion: 1, actor: Samples.deployer, source: .deploy)
+            _ = try await store.saveWorkflow(
+                edited, expectedLockVersion: 1, actor: Samples.deployer, source: .deploy)
             let versions = try await store.versions(of: "wf-rich")
             #expect(versions.map(\.lockVersion) == [1, 2])
             #expect(versions.map(\.source) == [.editor, .deploy])
             #expect(versions.map(\.actor) == [Samples.person, Samples.deployer])
             #expect(versions[1].workflow == edited.with(lockVersion: 2))
-            #expect(try await store.version(of: "wf-rich", lockVersion: 1)?.workflow == Samples.richWorkflow().with(lockVersion: 1))
+            #expect(
+                try await store.version(of: "wf-rich", lockVersion: 1)?.workflow
+                    == Samples.richWorkflow().with(lockVersion: 1))
             #expect(try await store.version(of: "wf-rich", lockVersion: 3) == nil)
             #expect(try await store.versions(of: "none").isEmpty)
             let trail = try await store.auditTrail(limit: 10, subject: "wf-rich")
@@ -154,7 +171,8 @@ enum Conformance {
             #expect(try replay(await store.loadDocument("wf")) == "fn(state => state)")
             let snapshot = editor.doc.encodeStateAsUpdate()
             try editor.type(";\n")
-            #expect(try await store.appendUpdates(editor.takeUpdates().map { (docID: "wf", update: $0) }) == [6])
+            #expect(
+                try await store.appendUpdates(editor.takeUpdates().map { (docID: "wf", update: $0) }) == [6])
             try await store.compactDocument("wf", snapshot: snapshot, throughSeq: 5)
             let compacted = try await store.loadDocument("wf")
             #expect(compacted.snapshot == snapshot && compacted.throughSeq == 5)
@@ -176,7 +194,8 @@ enum Conformance {
             #expect(try await store.documentsWithLog() == ["a", "b"])
             #expect(try await store.documentLogStats("wf").lastSeq == 6)
             try editor.type("// end")
-            #expect(try await store.appendUpdates(editor.takeUpdates().map { (docID: "wf", update: $0) }) == [7])
+            #expect(
+                try await store.appendUpdates(editor.takeUpdates().map { (docID: "wf", update: $0) }) == [7])
             #expect(try replay(await store.loadDocument("wf")) == "fn(state => state);\n// end")
 
             // A second store (another relay) continues the same numbering.
@@ -186,7 +205,9 @@ enum Conformance {
 
             try await store.deleteDocument("a")
             #expect(try await store.loadDocument("a").isEmpty)
-            #expect(try await store.appendUpdates([(docID: "a", update: [1])]) == [1], "a deleted document starts again")
+            #expect(
+                try await store.appendUpdates([(docID: "a", update: [1])]) == [1],
+                "a deleted document starts again")
         }
     }
 
@@ -198,21 +219,27 @@ enum Conformance {
             let project = Project(
                 id: "p", name: "Project", workflows: [one, two],
                 credentials: [ProjectCredential(id: "c1", name: "http", owner: "ann@example.com")])
-            let first = try await store.importProject(project, actor: Samples.deployer, source: .deploy, expectedVersions: [:])
+            let first = try await store.importProject(
+                project, actor: Samples.deployer, source: .deploy, expectedVersions: [:])
             #expect(first.projectChanged && first.changed.map(\.lockVersion) == [1, 1])
-            #expect(try await store.project(id: "p", includeDeleted: false)?.credentials == project.credentials)
+            #expect(
+                try await store.project(id: "p", includeDeleted: false)?.credentials == project.credentials)
 
             // Someone saves w1 in the editor; a deploy whose state still says version 1 is refused whole.
             var edited = one
             edited.jobs[0].body = "// edited\n"
-            _ = try await store.saveWorkflow(edited, expectedLockVersion: 1, actor: Samples.person, source: .editor)
+            _ = try await store.saveWorkflow(
+                edited, expectedLockVersion: 1, actor: Samples.person, source: .editor)
             var redeploy = project
             redeploy.workflows[1].name = "Two, renamed"
-            await #expect(throws: StoreError.staleDeploy(moved: ["w1": VersionMove(expected: 1, current: 2)])) {
+            await #expect(throws: StoreError.staleDeploy(moved: ["w1": VersionMove(expected: 1, current: 2)]))
+            {
                 try await store.importProject(
                     redeploy, actor: Samples.deployer, source: .deploy, expectedVersions: ["w1": 1, "w2": 1])
             }
-            #expect(try await store.workflow(id: "w2")?.name == "Two", "nothing of the refused import was written")
+            #expect(
+                try await store.workflow(id: "w2")?.name == "Two", "nothing of the refused import was written"
+            )
 
             let fresh = try await store.importProject(
                 redeploy, actor: Samples.deployer, source: .deploy, expectedVersions: ["w1": 2, "w2": 1])
@@ -220,13 +247,15 @@ enum Conformance {
             #expect(fresh.changed.map(\.workflowID) == ["w1", "w2"])
             #expect(fresh.changed.map(\.lockVersion) == [3, 2])
             #expect(fresh.changed[0].previous == edited.with(lockVersion: 2))
-            let again = try await store.importProject(redeploy, actor: Samples.deployer, source: .sync, expectedVersions: nil)
+            let again = try await store.importProject(
+                redeploy, actor: Samples.deployer, source: .sync, expectedVersions: nil)
             #expect(again.changed.isEmpty && again.unchanged == ["w1", "w2"])
 
             try await store.createProject(id: "q", name: "Other", description: nil)
             let stolen = Project(id: "q", name: "Other", workflows: [one])
             await #expect(throws: StoreError.workflowInOtherProject(workflow: "w1", project: "p")) {
-                try await store.importProject(stolen, actor: Samples.deployer, source: .deploy, expectedVersions: nil)
+                try await store.importProject(
+                    stolen, actor: Samples.deployer, source: .deploy, expectedVersions: nil)
             }
         }
     }
@@ -258,9 +287,11 @@ enum Conformance {
     static func auditTrail(_ kind: StoreKind) async throws {
         try await withDatabase(kind) { database in
             let store = try await database.open()
-            try await store.audit(actor: "ann", action: "role.granted", subject: "p", details: ["role": .string("owner")])
+            try await store.audit(
+                actor: "ann", action: "role.granted", subject: "p", details: ["role": .string("owner")])
             try await store.audit(actor: "ann", action: "role.revoked", subject: "q", details: [:])
-            try await store.audit(actor: "bob", action: "role.granted", subject: "p", details: ["n": .integer(2)])
+            try await store.audit(
+                actor: "bob", action: "role.granted", subject: "p", details: ["n": .integer(2)])
             let all = try await store.auditTrail(limit: 2, subject: nil)
             #expect(all.map(\.actor) == ["bob", "ann"])
             #expect(all[0].details == ["n": .integer(2)])
@@ -277,7 +308,9 @@ enum Conformance {
             let deploy = try await database.open()
             let me = getpid()
             #expect(try await relay.acquireDeployLock(owner: "weft relay", pid: me))
-            #expect(try await relay.acquireDeployLock(owner: "weft relay", pid: me), "the holder may take it again")
+            #expect(
+                try await relay.acquireDeployLock(owner: "weft relay", pid: me),
+                "the holder may take it again")
             #expect(try await relay.deployLockHolder()?.owner == "weft relay")
             #expect(try await relay.deployLockHolder()?.pid == me)
             // pid 1 is alive on any machine: another live holder.
@@ -311,21 +344,26 @@ enum Conformance {
             var draft = Samples.richWorkflow()
             draft.jobs[0].body = "// unsaved edits\n"
             let time = Date(timeIntervalSince1970: 1_800_000_000)
-            let id = try await store.saveDraft(draft, basedOn: 1, displacedBy: 2, people: ["bob", "ann"], at: time)
+            let id = try await store.saveDraft(
+                draft, basedOn: 1, displacedBy: 2, people: ["bob", "ann"], at: time)
             let second = try await store.saveDraft(draft, basedOn: 2, displacedBy: 3, people: [], at: time)
             #expect(second > id)
             let kept = try #require(try await store.draft(id: id))
-            #expect(kept.workflow == draft && kept.people == ["ann", "bob"] && kept.basedOn == 1 && kept.displacedBy == 2)
+            #expect(
+                kept.workflow == draft && kept.people == ["ann", "bob"] && kept.basedOn == 1
+                    && kept.displacedBy == 2)
             #expect(kept.createdAt == time && !kept.isRestored)
             #expect(try await store.markDraftRestored(id: id, by: "ann", at: time))
-            #expect(try await !store.markDraftRestored(id: id, by: "bob", at: time), "a draft is restored once")
+            #expect(
+                try await !store.markDraftRestored(id: id, by: "bob", at: time), "a draft is restored once")
             #expect(try await !store.markDraftRestored(id: 999, by: "bob", at: time))
             #expect(try await store.draft(id: id)?.restoredBy == "ann")
             #expect(try await store.drafts(includeRestored: false).map(\.id) == [second])
             #expect(try await store.drafts(includeRestored: true).map(\.id) == [id, second])
             try await store.unmarkDraftRestored(id: id)
             #expect(try await store.drafts(includeRestored: false).map(\.id) == [id, second])
-            #expect(try await store.auditTrail(limit: 1, subject: "wf-rich").first?.action == "draft.restored")
+            #expect(
+                try await store.auditTrail(limit: 1, subject: "wf-rich").first?.action == "draft.restored")
         }
     }
 

@@ -36,7 +36,9 @@ enum Samples {
                     extra: ["note": .string("kept")]),
             ],
             edges: [
-                Edge(id: "edge-1", sourceTriggerID: "trig-webhook", targetJobID: "job-fetch", conditionType: .always),
+                Edge(
+                    id: "edge-1", sourceTriggerID: "trig-webhook", targetJobID: "job-fetch",
+                    conditionType: .always),
                 Edge(
                     id: "edge-2", sourceJobID: "job-fetch", targetJobID: "job-upload",
                     conditionType: .jsExpression, conditionExpression: "state.fetched && !state.errors",

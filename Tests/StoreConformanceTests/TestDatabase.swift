@@ -40,12 +40,14 @@ final class TestDatabase: @unchecked Sendable {
             guard let url = environment[postgresURLVariable], !url.isEmpty else {
                 if environment[skipPostgresVariable] == "1" {
                     try Test.cancel(
-                        "skipped: WEFT_SKIP_POSTGRES=1 and no WEFT_TEST_POSTGRES_URL; the PostgreSQL store is untested")
+                        "skipped: WEFT_SKIP_POSTGRES=1 and no WEFT_TEST_POSTGRES_URL; the PostgreSQL store is untested"
+                    )
                 }
                 throw MissingPostgres()
             }
             var settings = try PostgresSettings(url: url)
-            settings.schema = "conformance_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            settings.schema =
+                "conformance_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             return TestDatabase(kind: kind, folder: nil, postgres: settings)
         }
     }

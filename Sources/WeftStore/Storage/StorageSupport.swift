@@ -35,7 +35,9 @@ package enum StoredJSON {
 
 extension AuditEntry {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(id: Int64, time: Date, actor: String, action: String, subject: String, details: [String: YAny]) -> Self {
+    package static func stored(
+        id: Int64, time: Date, actor: String, action: String, subject: String, details: [String: YAny]
+    ) -> Self {
         Self(id: id, time: time, actor: actor, action: action, subject: subject, details: details)
     }
 }
@@ -49,17 +51,25 @@ extension DeployLockHolder {
 
 extension WorkflowDraft {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(id: Int, workflowID: String, basedOn: Int, displacedBy: Int, workflow: Workflow, people: [String],
-        createdAt: Date, restoredAt: Date?, restoredBy: String?) -> Self {
-        Self(id: id, workflowID: workflowID, basedOn: basedOn, displacedBy: displacedBy, workflow: workflow, people: people, createdAt: createdAt, restoredAt: restoredAt, restoredBy: restoredBy)
+    package static func stored(
+        id: Int, workflowID: String, basedOn: Int, displacedBy: Int, workflow: Workflow, people: [String],
+        createdAt: Date, restoredAt: Date?, restoredBy: String?
+    ) -> Self {
+        Self(
+            id: id, workflowID: workflowID, basedOn: basedOn, displacedBy: displacedBy, workflow: workflow,
+            people: people, createdAt: createdAt, restoredAt: restoredAt, restoredBy: restoredBy)
     }
 }
 
 extension WorkflowVersion {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(workflowID: String, lockVersion: Int, actor: ChangeActor, source: VersionSource, createdAt: Date,
-        workflow: Workflow) -> Self {
-        Self(workflowID: workflowID, lockVersion: lockVersion, actor: actor, source: source, createdAt: createdAt, workflow: workflow)
+    package static func stored(
+        workflowID: String, lockVersion: Int, actor: ChangeActor, source: VersionSource, createdAt: Date,
+        workflow: Workflow
+    ) -> Self {
+        Self(
+            workflowID: workflowID, lockVersion: lockVersion, actor: actor, source: source,
+            createdAt: createdAt, workflow: workflow)
     }
 }
 
@@ -72,8 +82,12 @@ extension ProjectSummary {
 
 extension WorkflowSummary {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(id: String, projectID: String, name: String, lockVersion: Int, deletedAt: String?, updatedAt: Date) -> Self {
-        Self(id: id, projectID: projectID, name: name, lockVersion: lockVersion, deletedAt: deletedAt, updatedAt: updatedAt)
+    package static func stored(
+        id: String, projectID: String, name: String, lockVersion: Int, deletedAt: String?, updatedAt: Date
+    ) -> Self {
+        Self(
+            id: id, projectID: projectID, name: name, lockVersion: lockVersion, deletedAt: deletedAt,
+            updatedAt: updatedAt)
     }
 }
 
@@ -86,14 +100,20 @@ extension DocumentLogStats {
 
 extension ImportResult {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(projectID: String, projectChanged: Bool, changed: [WorkflowChange], unchanged: [String]) -> Self {
+    package static func stored(
+        projectID: String, projectChanged: Bool, changed: [WorkflowChange], unchanged: [String]
+    ) -> Self {
         Self(projectID: projectID, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
     }
 }
 
 extension SaveResult {
     /// Builds the value from its stored columns (the memberwise initializer, for other stores).
-    package static func stored(previousLockVersion: Int, lockVersion: Int, changed: Bool, workflow: Workflow, previous: Workflow?) -> Self {
-        Self(previousLockVersion: previousLockVersion, lockVersion: lockVersion, changed: changed, workflow: workflow, previous: previous)
+    package static func stored(
+        previousLockVersion: Int, lockVersion: Int, changed: Bool, workflow: Workflow, previous: Workflow?
+    ) -> Self {
+        Self(
+            previousLockVersion: previousLockVersion, lockVersion: lockVersion, changed: changed,
+            workflow: workflow, previous: previous)
     }
 }
