@@ -211,6 +211,32 @@ enum Conformance {
         }
     }
 
+    /// Two stores (two relays) appending to one document at once: every update gets its own number, and
+    /// together they are 1…n without a gap — what a relay catching up from its last number relies on.
+    static func concurrentAppendsShareNoNumber(_ kind: StoreKind) async throws {
+        try await withDatabase(kind) { database in
+            let first = try await database.open()
+            let second = try await database.open()
+            @Sendable func appendTwenty(_ store: any WorkflowStorage, byte: UInt8) async throws -> [Int64] {
+                var seqs: [Int64] = []
+                for _ in 0..<20 {
+                    seqs += try await store.appendUpdates([
+                        (docID: "wf", update: [byte]), (docID: "wf", update: [byte]),
+                    ])
+                }
+                return seqs
+            }
+            async let fromFirst = appendTwenty(first, byte: 1)
+            async let fromSecond = appendTwenty(second, byte: 2)
+            let (a, b) = try await (fromFirst, fromSecond)
+            #expect(a == a.sorted() && b == b.sorted(), "each store's numbers increase")
+            #expect((a + b).sorted() == Array(1...80))
+            let loaded = try await first.loadDocument("wf")
+            #expect(loaded.updates.map(\.seq) == Array(1...80))
+            #expect(loaded.updates.filter { $0.bytes == [1] }.map(\.seq) == a)
+        }
+    }
+
     static func staleImportIsRefusedWhole(_ kind: StoreKind) async throws {
         try await withDatabase(kind) { database in
             let store = try await database.open()

@@ -14,6 +14,9 @@ import Testing
     @Test func documentLogNumbersAndCompacts() async throws {
         try await Conformance.documentLogNumbersAndCompacts(.sqlite)
     }
+    @Test func concurrentAppendsShareNoNumber() async throws {
+        try await Conformance.concurrentAppendsShareNoNumber(.sqlite)
+    }
     @Test func staleImportIsRefusedWhole() async throws {
         try await Conformance.staleImportIsRefusedWhole(.sqlite)
     }
@@ -37,6 +40,9 @@ import Testing
     }
     @Test func documentLogNumbersAndCompacts() async throws {
         try await Conformance.documentLogNumbersAndCompacts(.postgres)
+    }
+    @Test func concurrentAppendsShareNoNumber() async throws {
+        try await Conformance.concurrentAppendsShareNoNumber(.postgres)
     }
     @Test func staleImportIsRefusedWhole() async throws {
         try await Conformance.staleImportIsRefusedWhole(.postgres)
