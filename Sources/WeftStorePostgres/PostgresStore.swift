@@ -14,7 +14,7 @@ import WeftStore
 ///
 /// Call ``close()`` when done: it stops the pool.
 public final class PostgresStore: WorkflowStorage {
-    /// Where the store connects, as given (the password hidden).
+    /// Where the store connects (`displayURL` shows it without the password).
     public let settings: PostgresSettings
     let client: PostgresClient
     let logger: Logger
@@ -102,7 +102,8 @@ public final class PostgresStore: WorkflowStorage {
     }
 
     /// Runs `body` in a read-write transaction on a pooled connection: committed when it returns,
-    /// rolled back when it throws (the error is rethrown as is).
+    /// rolled back when it throws. A `StoreError` is rethrown as is; a server error becomes
+    /// ``PostgresStoreError/server(_:)`` and a pool that finds no connection ``PostgresStoreError/unreachable(url:reason:)``.
     func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await transaction("BEGIN", body)
     }
@@ -116,7 +117,25 @@ public final class PostgresStore: WorkflowStorage {
         _ begin: String, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let logger = logger
-        return try await client.withConnection { connection in
+        do {
+            return try await inTransaction(begin, logger: logger, body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as PostgresStoreError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The pool found no connection: the server is down or refuses us. postgres-nio's pool keeps
+            // retrying for about a minute before it gives up with this.
+            throw PostgresStoreError.unreachable(url: settings.displayURL, reason: String(describing: error))
+        }
+    }
+
+    private func inTransaction<Result: Sendable>(
+        _ begin: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
             do {
                 let result = try await body(connection)
