@@ -3,56 +3,60 @@ import PostgresNIO
 import WeftStore
 
 extension PostgresStore {
-    /// Appends updates in one transaction (the relay's group commit), numbering each document's updates
-    /// from its row in `document_heads`: the row is locked while the numbers are taken, so appends from
-    /// several relays to one document are ordered and never reuse or skip a number.
+    /// Appends updates in one statement, so one round trip and one commit (the relay's group commit),
+    /// numbering each document's updates from its row in `document_heads`. The statement advances each
+    /// head (locking its row, documents in id order so two batches cannot deadlock) and inserts the
+    /// updates with the numbers it took: appends from several relays to one document are ordered and never
+    /// reuse or skip a number. A head missing (a document never written, or deleted) starts from the
+    /// snapshot's through_seq, or 0.
     ///
     /// These numbers are what LISTEN/NOTIFY will carry between relays (docs/storage.md).
     @discardableResult
     public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64] {
         guard !batch.isEmpty else { return [] }
-        let entries = batch.map { (docID: $0.docID, update: ByteBuffer(bytes: $0.update)) }
-        return try await writeSession { sql in
-            var counts: [String: Int64] = [:]
-            var order: [String] = []
-            for entry in entries {
-                if counts[entry.docID] == nil { order.append(entry.docID) }
-                counts[entry.docID, default: 0] += 1
-            }
-            // Documents in a fixed order, so two batches naming the same documents cannot deadlock.
-            var next: [String: Int64] = [:]
-            for docID in order.sorted() {
-                let count = counts[docID]!
-                next[docID] = try await Self.reserveSeqs(sql, docID: docID, count: count) - count + 1
-            }
-            var seqs: [Int64] = []
-            seqs.reserveCapacity(entries.count)
-            for entry in entries {
-                seqs.append(next[entry.docID]!)
-                next[entry.docID]! += 1
-            }
-            try await sql.run(
-                """
-                INSERT INTO document_log (doc_id, seq, "update", created_at)
-                SELECT doc_id, seq, bytes, \(Date()) FROM UNNEST(\(entries.map(\.docID))::TEXT[],
-                    \(seqs)::BIGINT[], \(entries.map(\.update))::BYTEA[]) AS t(doc_id, seq, bytes)
-                """)
-            return seqs
+        var counts: [String: Int64] = [:]
+        var offsets: [Int64] = []  // each update's place among its document's updates in the batch
+        offsets.reserveCapacity(batch.count)
+        for entry in batch {
+            offsets.append(counts[entry.docID, default: 0])
+            counts[entry.docID, default: 0] += 1
         }
-    }
-
-    /// Advances the document's head by `count` and returns the new last sequence number. A head missing
-    /// (a document never written, or deleted) starts from the snapshot's through_seq, or 0.
-    private static func reserveSeqs(_ sql: SQLSession, docID: String, count: Int64) async throws -> Int64 {
-        let row = try await sql.row(
-            """
-            INSERT INTO document_heads (doc_id, last_seq)
-            VALUES (\(docID), COALESCE((SELECT through_seq FROM document_snapshots WHERE doc_id = \(docID)), 0)
-                              + \(count))
-            ON CONFLICT (doc_id) DO UPDATE SET last_seq = document_heads.last_seq + \(count)
-            RETURNING last_seq
-            """)
-        return try row!.decode(Int64.self)
+        let docs = counts.keys.sorted()
+        let docCounts = docs.map { counts[$0]! }
+        let entryDocs = batch.map(\.docID)
+        let entryBytes = batch.map { ByteBuffer(bytes: $0.update) }
+        let seqs = try await autocommitSession { sql in
+            try await sql.rows(
+                """
+                WITH heads AS (
+                    INSERT INTO document_heads AS h (doc_id, last_seq)
+                    SELECT d.doc_id, COALESCE(s.through_seq, 0) + d.n
+                    FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n)
+                    LEFT JOIN document_snapshots s ON s.doc_id = d.doc_id
+                    ORDER BY d.doc_id COLLATE "C"
+                    ON CONFLICT (doc_id) DO UPDATE SET last_seq = h.last_seq + (
+                        SELECT c.n FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS c(doc_id, n)
+                        WHERE c.doc_id = excluded.doc_id)
+                    RETURNING h.doc_id, h.last_seq
+                ), numbered AS (
+                    SELECT e.doc_id, e.bytes, e.ord, hd.last_seq - d.n + e.k + 1 AS seq
+                    FROM UNNEST(\(entryDocs)::TEXT[], \(entryBytes)::BYTEA[], \(offsets)::BIGINT[])
+                        WITH ORDINALITY AS e(doc_id, bytes, k, ord)
+                    JOIN heads hd ON hd.doc_id = e.doc_id
+                    JOIN UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n) ON d.doc_id = e.doc_id
+                ), logged AS (
+                    INSERT INTO document_log (doc_id, seq, "update", created_at)
+                    SELECT doc_id, seq, bytes, \(Date()) FROM numbered
+                )
+                SELECT seq FROM numbered ORDER BY ord
+                """
+            ).map { try $0.decode(Int64.self) }
+        }
+        guard seqs.count == batch.count else {
+            throw PostgresStoreError.server(
+                "the append returned \(seqs.count) numbers for \(batch.count) updates")
+        }
+        return seqs
     }
 
     public func loadDocument(_ docID: String) async throws -> StoredDocument {

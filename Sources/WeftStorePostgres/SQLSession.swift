@@ -29,6 +29,14 @@ extension PostgresStore {
         return try await write { try await body(SQLSession(connection: $0, logger: logger)) }
     }
 
+    /// ``autocommit(_:)`` with the connection wrapped in a session.
+    func autocommitSession<Result: Sendable>(
+        _ body: (SQLSession) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger
+        return try await autocommit { try await body(SQLSession(connection: $0, logger: logger)) }
+    }
+
     /// ``read(_:)`` with the connection wrapped in a session.
     func readSession<Result: Sendable>(_ body: (SQLSession) async throws -> Result) async throws -> Result {
         let logger = logger
