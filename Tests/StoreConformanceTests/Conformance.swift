@@ -237,6 +237,46 @@ enum Conformance {
         }
     }
 
+    /// One store (a relay) keeps typing into a document while another compacts it again and again from
+    /// what it loads: no update is lost, and the stored document always replays to a prefix of the text.
+    static func compactionWhileAppendingLosesNothing(_ kind: StoreKind) async throws {
+        try await withDatabase(kind) { database in
+            let writer = try await database.open()
+            let compactor = try await database.open()
+            let words = (0..<40).map { "w\($0) " }
+            @Sendable func type() async throws {
+                let editor = Editor()
+                for word in words {
+                    try editor.type(word)
+                    try await writer.appendUpdates(editor.takeUpdates().map { (docID: "wf", update: $0) })
+                }
+            }
+            @Sendable func compact() async throws -> Int {
+                var compactions = 0
+                for _ in 0..<15 {
+                    let stored = try await compactor.loadDocument("wf")
+                    let text = try replay(stored)
+                    #expect(words.joined().hasPrefix(text))
+                    guard !stored.updates.isEmpty else { continue }
+                    let doc = Doc(clientID: 5)
+                    if let snapshot = stored.snapshot { try doc.applyUpdate(snapshot) }
+                    for update in stored.updates { try doc.applyUpdate(update.bytes) }
+                    try await compactor.compactDocument(
+                        "wf", snapshot: doc.encodeStateAsUpdate(), throughSeq: stored.lastSeq)
+                    compactions += 1
+                }
+                return compactions
+            }
+            async let typing: Void = type()
+            async let compacting = compact()
+            let (_, compactions) = try await (typing, compacting)
+            let final = try await writer.loadDocument("wf")
+            #expect(try replay(final) == words.joined())
+            #expect(final.lastSeq == Int64(words.count))
+            #expect(compactions > 0)
+        }
+    }
+
     static func staleImportIsRefusedWhole(_ kind: StoreKind) async throws {
         try await withDatabase(kind) { database in
             let store = try await database.open()

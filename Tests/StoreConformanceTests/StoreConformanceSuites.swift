@@ -17,6 +17,9 @@ import Testing
     @Test func concurrentAppendsShareNoNumber() async throws {
         try await Conformance.concurrentAppendsShareNoNumber(.sqlite)
     }
+    @Test func compactionWhileAppendingLosesNothing() async throws {
+        try await Conformance.compactionWhileAppendingLosesNothing(.sqlite)
+    }
     @Test func staleImportIsRefusedWhole() async throws {
         try await Conformance.staleImportIsRefusedWhole(.sqlite)
     }
@@ -43,6 +46,9 @@ import Testing
     }
     @Test func concurrentAppendsShareNoNumber() async throws {
         try await Conformance.concurrentAppendsShareNoNumber(.postgres)
+    }
+    @Test func compactionWhileAppendingLosesNothing() async throws {
+        try await Conformance.compactionWhileAppendingLosesNothing(.postgres)
     }
     @Test func staleImportIsRefusedWhole() async throws {
         try await Conformance.staleImportIsRefusedWhole(.postgres)
