@@ -64,6 +64,7 @@ actor DeployLockSession {
     /// The advisory lock's key: a fixed number ("weft" in ASCII) and the schema's hash, so that
     /// installations in different schemas of one database lock separately.
     private static let tryLock = "SELECT pg_try_advisory_lock(2003199348, hashtext(current_schema()))"
+    private static let unlockSQL = "SELECT pg_advisory_unlock(2003199348, hashtext(current_schema()))"
 
     func acquire(
         configuration: PostgresConnection.Configuration, url: String, logger: Logger, owner: String,
@@ -114,9 +115,17 @@ actor DeployLockSession {
         guard let held, held.pid == pid else { return false }
         self.held = nil
         guard !held.connection.isClosed else { return false }
-        _ = try? await held.connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: logger)
+        try await Self.unlock(held.connection, logger: logger)
         try await held.connection.close()
         return true
+    }
+
+    /// Deletes the row and releases the advisory lock before the connection closes: the server frees a
+    /// closed session's locks a moment after the client has gone, and the next holder must not find it
+    /// still held.
+    private static func unlock(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: unlockSQL), logger: logger)
     }
 
     func close() async {
@@ -124,8 +133,7 @@ actor DeployLockSession {
         self.held = nil
         // A session the server ended (a crash, pg_terminate_backend) holds nothing to release.
         guard !held.connection.isClosed else { return }
-        _ = try? await held.connection.query(
-            "DELETE FROM deploy_lock WHERE id = 1", logger: Logger(label: "weft.store.postgres"))
+        _ = try? await Self.unlock(held.connection, logger: Logger(label: "weft.store.postgres"))
         _ = try? await held.connection.close()
     }
 }

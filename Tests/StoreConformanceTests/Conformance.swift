@@ -253,7 +253,12 @@ enum Conformance {
             }
             @Sendable func compact() async throws -> Int {
                 var compactions = 0
-                for _ in 0..<15 {
+                var rounds = 0
+                // Fifteen rounds, and more until one compaction happened (the writer may start late);
+                // bounded in case the writer failed.
+                while rounds < 15 || (compactions == 0 && rounds < 1000) {
+                    rounds += 1
+                    if rounds > 15 { try await Task.sleep(for: .milliseconds(5)) }
                     let stored = try await compactor.loadDocument("wf")
                     let text = try replay(stored)
                     #expect(words.joined().hasPrefix(text))
