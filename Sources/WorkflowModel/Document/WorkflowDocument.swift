@@ -19,7 +19,8 @@ import YCRDT
 /// a key of the wrong type takes the value type's default (`name` "", `enabled` true, `adaptor`
 /// ``Job/defaultAdaptor``, `condition_type` always, `type` webhook, `lock_version` 0), array elements
 /// that are not maps and positions that are not `{x, y}` are skipped, and unknown keys are kept in
-/// `extra` (nested types as their JSON). A body may be a Y.Text or a plain string. Unknown keys inside
+/// `extra` (nested types as their JSON, cut at ``YCRDT/Lib0Decoder/maxAnyDepth`` levels so Weft can always
+/// write them back for peers to read). A body may be a Y.Text or a plain string. Unknown keys inside
 /// `kafka_configuration` are not kept (``KafkaConfiguration`` has no `extra`).
 public enum WorkflowDocument {
     /// Writes `workflow` into an empty document, in one transaction with `origin`.
