@@ -21,7 +21,7 @@ import YCRDT
 /// that are not maps and positions that are not `{x, y}` are skipped, and unknown keys are kept in
 /// `extra` (nested types as their JSON, cut at ``YCRDT/Lib0Decoder/maxAnyDepth`` levels so Weft can always
 /// write them back for peers to read). A body may be a Y.Text or a plain string. Unknown keys inside
-/// `kafka_configuration` are not kept (``KafkaConfiguration`` has no `extra`).
+/// `kafka_configuration` are kept in ``KafkaConfiguration/extra`` and written back after its known keys.
 public enum WorkflowDocument {
     /// Writes `workflow` into an empty document, in one transaction with `origin`.
     ///
