@@ -255,13 +255,14 @@ enum DocumentRead {
             extra: extra)
     }
 
+    /// An edge; a missing or unknown `condition_type` takes ``Edge/defaultCondition(sourceTriggerID:)``.
     static func edge(_ map: YMap) -> Edge {
         Edge(
             id: string(map["id"]) ?? "",
             sourceJobID: string(map["source_job_id"]),
             sourceTriggerID: string(map["source_trigger_id"]),
             targetJobID: string(map["target_job_id"]) ?? "",
-            conditionType: string(map["condition_type"]).flatMap(Edge.Condition.init(rawValue:)) ?? .always,
+            conditionType: string(map["condition_type"]).flatMap(Edge.Condition.init(rawValue:)),
             conditionExpression: string(map["condition_expression"]),
             conditionLabel: string(map["condition_label"]),
             enabled: bool(map["enabled"]) ?? true,

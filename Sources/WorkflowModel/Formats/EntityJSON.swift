@@ -195,7 +195,7 @@ enum EntityJSON {
             Edge(
                 id: id, sourceJobID: sourceJob, sourceTriggerID: sourceTrigger,
                 targetJobID: reader.string(fields, "target_job_id", required: true) ?? "",
-                conditionType: reader.choice(fields, "condition_type", as: Edge.Condition.self) ?? .always,
+                conditionType: reader.choice(fields, "condition_type", as: Edge.Condition.self),
                 conditionExpression: reader.string(fields, "condition_expression"),
                 conditionLabel: reader.string(fields, "condition_label"),
                 enabled: reader.bool(fields, "enabled") ?? true))
