@@ -27,6 +27,8 @@ public final class CursesTerminal {
     private var pairs: [PairKey: Int16] = [:]
     private var cachedStyles: [StyleRole: (attr_t, Int16)] = [:]
     private var cachedThemeName: String?
+    /// Pasted text between its markers, possibly over several reads.
+    private var paste = BracketedPaste()
 
     private struct PairKey: Hashable {
         var foreground: Int32
@@ -68,6 +70,9 @@ public final class CursesTerminal {
         nodelay(weft_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        // Bracketed paste: a paste arrives as one event, not as keys (terminals that lack the mode
+        // ignore the sequence).
+        Self.writeControl(BracketedPaste.enable)
         var depth = ColourDepth.monochrome
         if has_colors() {
             start_color()
@@ -83,7 +88,14 @@ public final class CursesTerminal {
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        Self.writeControl(BracketedPaste.disable)
         endwin()
+    }
+
+    /// Writes a control sequence straight to the terminal.
+    private static func writeControl(_ sequence: String) {
+        fputs(sequence, stdout)
+        fflush(stdout)
     }
 
     /// The terminal's size now.
@@ -144,25 +156,25 @@ public final class CursesTerminal {
                 events.append(.key(key))
             }
         }
-        return Self.foldingModifiedKeys(events)
+        return Self.decodingSequences(events, paste: &paste)
     }
 
-    /// Alt-letters and modified cursor keys that arrived as their escape sequences, folded into
-    /// single keys (``KeySequences``); a resize keeps its place.
-    static func foldingModifiedKeys(_ events: [EditorEvent]) -> [EditorEvent] {
-        guard events.contains(.key(.escape)) else { return events }
+    /// Pastes (``BracketedPaste``), Alt-letters and modified cursor keys that arrived as their escape
+    /// sequences, decoded into single events (``KeySequences``); a resize keeps its place.
+    static func decodingSequences(_ events: [EditorEvent], paste: inout BracketedPaste) -> [EditorEvent] {
+        guard paste.isWaiting || events.contains(.key(.escape)) else { return events }
         var result: [EditorEvent] = []
         var keys: [Key] = []
         for event in events {
             if case .key(let key) = event {
                 keys.append(key)
             } else {
-                result += KeySequences.fold(keys).map(EditorEvent.key)
+                result += paste.decode(keys)
                 keys.removeAll()
                 result.append(event)
             }
         }
-        return result + KeySequences.fold(keys).map(EditorEvent.key)
+        return result + paste.decode(keys)
     }
 
     // MARK: Keys

@@ -3,6 +3,8 @@ import WorkflowModel
 /// Everything that can happen to the editor: the only input of ``EditorState/apply(_:)``.
 public enum EditorEvent: Hashable, Sendable {
     case key(Key)
+    /// Text the person pasted (bracketed paste, ``BracketedPaste``): one edit, not a key per character.
+    case paste(String)
     /// The terminal is now `width` × `height` cells.
     case resize(width: Int, height: Int)
     /// Time passed: `now` is the injected clock's reading. The loop sends one before each batch of

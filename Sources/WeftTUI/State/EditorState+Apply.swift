@@ -7,6 +7,8 @@ extension EditorState {
         switch event {
         case .key(let key):
             return handleKey(key)
+        case .paste(let text):
+            return handlePaste(text)
         case .resize(let width, let height):
             resize(Size(width: width, height: height))
             return []
