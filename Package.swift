@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Latency percentiles for the relay load generator (Benchmarks/RelayBenchmarks) only.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // The PostgreSQL store (WeftStorePostgres, issue #9).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Layer 0: the CRDT. Foundation only, no I/O.
@@ -49,6 +51,15 @@ let package = Package(
         .target(
             name: "WeftStore",
             dependencies: ["WorkflowModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        // Layer 2: the same storage on PostgreSQL, for several relays sharing one database (issue #9).
+        .target(
+            name: "WeftStorePostgres",
+            dependencies: [
+                "WeftStore", "WorkflowModel", "YCRDT",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         // Layer 3: the relay (the only server-side socket code).
         .target(
@@ -91,7 +102,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
         .executableTarget(
-            name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "WeftTUI", "CHeapStats"],
+            name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "WeftClient", "WeftTUI", "CHeapStats"],
             path: "Benchmarks/WeftBenchmarks",
             swiftSettings: strictSettings),
         .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
@@ -151,13 +162,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
+        // One storage conformance suite run against both stores: SQLite in a temp file and PostgreSQL
+        // (WEFT_TEST_POSTGRES_URL, started by scripts/postgres-test-cluster; issue #9).
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: ["WeftStore", "WeftStorePostgres", "WorkflowModel", "YCRDT", "WeftTestSupport"],
+            swiftSettings: strictSettings),
         // The editor as a value: state-machine scenarios, layout and golden screens (issue #6).
         .testTarget(
             name: "WeftTUITests", dependencies: ["WeftTUI", "WeftClient", "WorkflowModel", "WeftTestSupport"],
             exclude: ["__Goldens__"], swiftSettings: strictSettings),
         // The built `weft edit` in tmux against a real relay (issue #6).
         .testTarget(
-            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WorkflowModel", "WeftTestSupport"],
+            name: "EditorEndToEndTests", dependencies: ["WeftClient", "WeftTUI", "WorkflowModel", "WeftTestSupport"],
             swiftSettings: strictSettings),
     ]
 )

@@ -23,6 +23,10 @@ if let only = ProcessInfo.processInfo.environment["WEFT_BENCH_ONLY"] {
     case "remote":
         let doc = Doc(clientID: 2)
         for update in trace.updates { try doc.applyUpdate(update) }
+    case "body":
+        var body = Report()
+        BodyEditorBenchmarks.run(into: &body)
+        print(body.rendered())
     case "random":
         var generator = SplitMix64(seed: 42)
         let doc = Doc(clientID: 1)
@@ -37,6 +41,7 @@ var report = Report()
 suite.run(into: &report)
 WorkflowBenchmarks.run(into: &report, runs: options.runs)
 EditorBenchmarks.run(into: &report)
+BodyEditorBenchmarks.run(into: &report)
 if options.includePeers {
     PeerBenchmarks(fixtures: fixtures, packageRoot: PackageRoot.locate()).run(into: &report)
 }

@@ -27,6 +27,8 @@ public final class CursesTerminal {
     private var pairs: [PairKey: Int16] = [:]
     private var cachedStyles: [StyleRole: (attr_t, Int16)] = [:]
     private var cachedThemeName: String?
+    /// Pasted text between its markers, possibly over several reads.
+    private var paste = BracketedPaste()
 
     private struct PairKey: Hashable {
         var foreground: Int32
@@ -68,6 +70,9 @@ public final class CursesTerminal {
         nodelay(weft_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        // Bracketed paste: a paste arrives as one event, not as keys (terminals that lack the mode
+        // ignore the sequence).
+        Self.writeControl(BracketedPaste.enable)
         var depth = ColourDepth.monochrome
         if has_colors() {
             start_color()
@@ -83,7 +88,14 @@ public final class CursesTerminal {
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        Self.writeControl(BracketedPaste.disable)
         endwin()
+    }
+
+    /// Writes a control sequence straight to the terminal.
+    private static func writeControl(_ sequence: String) {
+        fputs(sequence, stdout)
+        fflush(stdout)
     }
 
     /// The terminal's size now.
@@ -144,7 +156,25 @@ public final class CursesTerminal {
                 events.append(.key(key))
             }
         }
-        return events
+        return Self.decodingSequences(events, paste: &paste)
+    }
+
+    /// Pastes (``BracketedPaste``), Alt-letters and modified cursor keys that arrived as their escape
+    /// sequences, decoded into single events (``KeySequences``); a resize keeps its place.
+    static func decodingSequences(_ events: [EditorEvent], paste: inout BracketedPaste) -> [EditorEvent] {
+        guard paste.isWaiting || events.contains(.key(.escape)) else { return events }
+        var result: [EditorEvent] = []
+        var keys: [Key] = []
+        for event in events {
+            if case .key(let key) = event {
+                keys.append(key)
+            } else {
+                result += paste.decode(keys)
+                keys.removeAll()
+                result.append(event)
+            }
+        }
+        return result + paste.decode(keys)
     }
 
     // MARK: Keys
@@ -164,7 +194,28 @@ public final class CursesTerminal {
         case KEY_HOME: .home
         case KEY_END: .end
         case KEY_F0 + 1...KEY_F0 + 24: .function(Int(code - KEY_F0))
-        default: nil
+        case KEY_SLEFT: .shiftLeft
+        case KEY_SRIGHT: .shiftRight
+        case KEY_SR: .shiftUp
+        case KEY_SF: .shiftDown
+        case KEY_SHOME: .shiftHome
+        case KEY_SEND: .shiftEnd
+        default: extendedKey(code)
+        }
+    }
+
+    /// Keys terminfo names only as extended capabilities (ncurses gives them codes past `KEY_MAX`):
+    /// Ctrl- and Alt-arrows, Ctrl-Home and Ctrl-End.
+    static func extendedKey(_ code: Int32) -> Key? {
+        guard code > KEY_MAX, let name = keyname(code) else { return nil }
+        switch String(cString: name) {
+        case "kLFT3", "kLFT5": return .controlLeft
+        case "kRIT3", "kRIT5": return .controlRight
+        case "kHOM5": return .controlHome
+        case "kEND5": return .controlEnd
+        case "kUP": return .shiftUp
+        case "kDN": return .shiftDown
+        default: return nil
         }
     }
 
@@ -174,6 +225,7 @@ public final class CursesTerminal {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
+        case 0: return .control(" ")
         case 1...26: return .control(Character(Unicode.Scalar(UInt8(value) + 96)))
         default:
             guard value >= 32, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }

@@ -19,7 +19,7 @@ extension Connection {
             send(
                 await RepositorySyncer(services: services, provisioner: provisioner).sync(
                     repository: repository, commit: commit, file: file, yaml: yaml, project: project,
-                    registry: registry))
+                    requester: requester, registry: registry))
         default:
             send(.error(.unexpectedMessage, "\"\(control.type)\" is not a sandbox request"))
         }

@@ -89,7 +89,11 @@ final class Connection {
             send(await room.save(expectedLockVersion: lockVersion, from: session))
         case .deploy(let project, let allowStale, let state):
             let actor = ChangeActor.system(services.configuration.isSharedMode ? peerName : "deploy by \(peerName)")
-            send(await provisioner.deploy(project: project, state: state, allowStale: allowStale, actor: actor, registry: registry))
+            let requester = Requester(name: peerName, sharedMode: services.configuration.isSharedMode)
+            send(
+                await provisioner.deploy(
+                    project: project, state: state, allowStale: allowStale, actor: actor, requester: requester,
+                    registry: registry))
         case .ping(let id):
             send(.pong(id: id))
         case .status:

@@ -35,10 +35,13 @@ struct Provisioner: Sendable {
     /// `project` is provisioning JSON (ids included) or `{"yaml": text}`; `state` the deploy state
     /// file for a YAML project. Without `allowStale`, a deploy whose state is older than the database
     /// is refused naming the workflows that moved. `source` is what the versions record (`sync` for a
-    /// git sync).
+    /// git sync). `requester` is who asked, when a client did: in shared mode only the owners and
+    /// admins of an existing project may deploy to it, and whoever deploys a new one becomes its owner
+    /// (else nobody could open it). Local mode and direct deploys check nothing: the socket or the
+    /// database file is the user's own.
     func deploy(
         project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource = .deploy,
-        registry: RoomRegistry
+        requester: Requester? = nil, registry: RoomRegistry
     ) async -> ControlMessage {
         services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
@@ -55,6 +58,23 @@ struct Provisioner: Sendable {
         // new version sets them), in the database as in the documents — else every editor's marker
         // would stay on for a layout nobody changed.
         var project = resolved.project
+        var newOwner: String?
+        if let requester, requester.sharedMode {
+            let store = services.store
+            if let existing = (try? store.project(id: project.id, includeDeleted: true))
+                ?? (try? store.project(named: project.name))
+            {
+                let role = try? store.role(of: requester.name, in: existing.id)
+                guard let role, role.canAdmin else {
+                    return .deployFailed(
+                        reason: "forbidden",
+                        message: "\(requester.name) is \(role.map { "a \($0.rawValue)" } ?? "not a member") of "
+                            + "\(existing.name); only its owners and admins may deploy to it (weft users grant)")
+                }
+            } else {
+                newOwner = requester.name
+            }
+        }
         for index in project.workflows.indices where project.workflows[index].positions.isEmpty {
             if let stored = try? services.store.workflow(id: project.workflows[index].id) {
                 project.workflows[index].positions = stored.positions
@@ -75,6 +95,13 @@ struct Provisioner: Sendable {
                 moved: .object(movedJSON))
         } catch {
             return .deployFailed(reason: "refused", message: "\(error)")
+        }
+        if let newOwner {
+            do { try services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
+                services.logger.error(
+                    "a new project was deployed but its owner could not be recorded",
+                    metadata: ["project": "\(result.projectID)", "user": "\(newOwner)", "error": "\(error)"])
+            }
         }
         var workflows: [YAny] = []
         for change in result.changed {

@@ -17,7 +17,7 @@ struct RepositorySyncer: Sendable {
 
     func sync(
         repository: String, commit: String, file: String, yaml: String, project override: String?,
-        registry: RoomRegistry
+        requester: Requester? = nil, registry: RoomRegistry
     ) async -> ControlMessage {
         let store = services.store
         let spec: ProjectSpec
@@ -48,7 +48,7 @@ struct RepositorySyncer: Sendable {
         payload["name"] = .string(name)
         let reply = await provisioner.deploy(
             project: .object(payload), state: state, allowStale: true, actor: Self.actor, source: .sync,
-            registry: registry)
+            requester: requester, registry: registry)
         switch reply {
         case .deployed(let project, let workflows, let nextState):
             let projectID = project.objectValue?["id"]?.stringValue

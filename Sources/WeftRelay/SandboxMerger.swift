@@ -304,20 +304,7 @@ struct MergePlan {
     }
 
     static func label(_ difference: UnsavedChanges.Difference, in workflows: [Workflow]) -> String {
-        let entity: String
-        switch difference.kind {
-        case .workflow: entity = "the workflow"
-        case .job:
-            let name = workflows.lazy.compactMap { $0.job(difference.id)?.name }.first { !$0.isEmpty }
-            entity = name.map { "job \"\($0)\"" } ?? "job \(difference.id)"
-        case .trigger:
-            let kind = workflows.lazy.compactMap { $0.trigger(difference.id)?.type.rawValue }.first
-            entity = kind.map { "the \($0) trigger" } ?? "trigger \(difference.id)"
-        case .edge: entity = "edge \(difference.id)"
-        case .position:
-            let name = workflows.lazy.compactMap { $0.job(difference.id)?.name }.first
-            entity = "the place of " + (name.map { "job \"\($0)\"" } ?? "node \(difference.id)")
-        }
+        let entity = difference.kind.name(of: difference.id, in: workflows)
         switch difference.change {
         case .added: return "\(entity) added"
         case .removed: return "\(entity) removed"

@@ -12,7 +12,8 @@ struct Edit: ParsableCommand {
         discussion: """
             Shows the workflow as a graph (triggers on top), the details of what is selected, and a \
             status bar with the version, the unsaved-changes marker (● or [+]), the connection and \
-            who else is here. Teammates' edits and deploys arrive as they happen. Press ? for the keys.
+            who else is here. Teammates' edits and deploys arrive as they happen. b on a job edits its \
+            body, live with everyone else on it (Esc goes back). Press ? for the keys.
 
             Starts a relay in the background when none listens on the socket (as tmux starts its \
             server), with its database under the data directory unless --db says otherwise. Without \

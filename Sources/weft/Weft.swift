@@ -9,6 +9,8 @@ struct Weft: AsyncParsableCommand {
             Several people open the same workflow in `weft edit`; each keeps a CRDT replica that a \
             small relay (`weft relay`) keeps in sync and stores. Deploys, sandbox merges and git syncs \
             arrive in every open editor as they happen.
+
+            `weft --version` prints the version; `weft COMMAND --help` explains each command.
             """,
         subcommands: [
             Edit.self, Relay.self, Deploy.self, Validate.self, Export.self, List.self,
@@ -16,15 +18,18 @@ struct Weft: AsyncParsableCommand {
             Users.self,
         ])
 
-    // `weft --version` is a flag of the root command only: ArgumentParser's built-in one would also
-    // appear in every subcommand's help, beside `show --version N` and `restore --version N`.
-    @Flag(name: .long, help: "Print Weft's version and exit.")
-    var version = false
-
-    func run() async throws {
-        guard version else { throw CleanExit.helpRequest(self) }
-        print(WeftVersion.current)
+    // `weft --version` is answered before parsing. ArgumentParser's built-in version flag is listed in
+    // every subcommand's help, beside `show --version N`; a flag of the root would be taken by the
+    // root wherever it appears, so `weft restore x --version 3` would lose its option.
+    static func main() async {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(WeftVersion.current)
+            return
+        }
+        await main(nil)
     }
+
+    func run() async throws { throw CleanExit.helpRequest(self) }
 }
 
 /// The version printed by `weft --version`.

@@ -24,6 +24,8 @@ enum Layering {
         "WorkflowModel": .only(["YCRDT", "Yams"]),
         "WeftProtocol": .only(["YCRDT"]),
         "WeftStore": .only(["WorkflowModel", "YCRDT", "GRDB"]),
+        // The same storage on PostgreSQL (issue #9): the protocol and values from WeftStore, postgres-nio below.
+        "WeftStorePostgres": .only(["WeftStore", "WorkflowModel", "YCRDT", "PostgresNIO", nioModules, "Logging"]),
         "WeftRelay": .only([
             "WeftStore", "WeftProtocol", "WorkflowModel", "YCRDT", "GRDB", "Logging", "ServiceLifecycle",
             "Prometheus",  // metrics on a loopback port (issue #5)

@@ -245,6 +245,10 @@ extension RelaySuite {
             try withRelay(arguments: ["--group", "root"]) { relay in
                 let project = try DeployedProject.deploy(to: relay)
                 let me = ProcessInfo.processInfo.userName
+                // Deploying the new project made us its owner; start from no role at all.
+                let revoked = try WeftExecutable.run(
+                    ["users", "revoke", me, "--project", ProjectFile.projectName, "--db", relay.database])
+                #expect(revoked.status == 0, "\(revoked.standardErrorText)")
                 let noRole = try relay.weftCommand(
                     ["sandbox", "create", ProjectFile.projectName, "--name", Self.sandbox],
                     expectSuccess: false)

@@ -65,6 +65,13 @@ extension RelaySuite {
                 let versions = try relay.versions(of: one.id)
                 #expect(versions.map(\.source) == [.sync, .sync])
                 #expect(versions.last?.actor == .system("repository connection"))
+                // `weft history` lists the syncs as what they were.
+                let history = try relay.weft(["history", one.id, "--socket", relay.socket])
+                #expect(history.status == 0, "\(history.standardErrorText)")
+                let syncRows = history.standardOutputText.split(separator: "\n").filter {
+                    $0.contains("sync") && $0.contains("repository connection")
+                }
+                #expect(syncRows.count == 2, "\(history.standardOutputText)")
 
                 let notice = try ann.takeWorkflowSaved()
                 #expect(notice.source == .sync)

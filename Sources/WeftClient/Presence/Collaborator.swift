@@ -38,9 +38,12 @@ public struct Collaborator: Hashable, Sendable, Identifiable {
 public struct BodyCursor: Hashable, Sendable {
     public var jobID: String
     public var position: RelativePosition
+    /// The other end of the selection, when something is selected (also relative).
+    public var anchor: RelativePosition?
 
-    public init(jobID: String, position: RelativePosition) {
+    public init(jobID: String, position: RelativePosition, anchor: RelativePosition? = nil) {
         self.jobID = jobID
         self.position = position
+        self.anchor = anchor
     }
 }

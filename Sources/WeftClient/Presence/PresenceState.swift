@@ -6,7 +6,8 @@ import YCRDT
 /// ```json
 /// {"user": {"name": "Ann", "color": "#4ECDC4"},
 ///  "selected_node": "<node id>" | null,
-///  "cursor": {"job_id": "<job id>", "position": "<base64 of an encoded Y.RelativePosition>"} | null}
+///  "cursor": {"job_id": "<job id>", "position": "<base64 of an encoded Y.RelativePosition>",
+///             "anchor": "<the same, for the selection's other end>" (only with a selection)} | null}
 /// ```
 ///
 /// `user` has Lightning's shape (`name`, `color`), so its clients show Weft's people and the other
@@ -18,10 +19,14 @@ enum PresenceState {
         var state: YObject = ["user": ["name": .string(name), "color": .string(colour)]]
         state["selected_node"] = selectedNodeID.map(YAny.string) ?? .null
         if let bodyCursor {
-            state["cursor"] = [
+            var cursor: YObject = [
                 "job_id": .string(bodyCursor.jobID),
                 "position": .string(Data(bodyCursor.position.encoded()).base64EncodedString()),
             ]
+            if let anchor = bodyCursor.anchor {
+                cursor["anchor"] = .string(Data(anchor.encoded()).base64EncodedString())
+            }
+            state["cursor"] = .object(cursor)
         } else {
             state["cursor"] = .null
         }
@@ -38,7 +43,9 @@ enum PresenceState {
             let encoded = entry["position"]?.stringValue, let bytes = Data(base64Encoded: encoded),
             let position = try? RelativePosition(decoding: Array(bytes))
         {
-            cursor = BodyCursor(jobID: jobID, position: position)
+            let anchor = entry["anchor"]?.stringValue.flatMap { Data(base64Encoded: $0) }
+                .flatMap { try? RelativePosition(decoding: Array($0)) }
+            cursor = BodyCursor(jobID: jobID, position: position, anchor: anchor)
         }
         return Collaborator(
             clientID: clientID, name: name, colour: colour,

@@ -21,17 +21,24 @@ extension EditorSession {
         publishPresence()
     }
 
-    /// Tells the others where this person's cursor is in a job body. The position is relative (it
-    /// stays on its character while others type); an offset past the end is clamped.
+    /// Tells the others where this person's cursor is in a job body, and the other end of their
+    /// selection when `anchorUTF16` is given. The positions are relative (they stay on their
+    /// characters while others type); offsets past the end are clamped.
     ///
     /// - Throws: ``EditorSessionError/noSuchEntity(kind:id:)``, ``EditorSessionError/bodyIsNotText(jobID:)``.
-    public func setBodyCursor(jobID: String, utf16Offset: Int) throws {
+    public func setBodyCursor(jobID: String, utf16Offset: Int, anchorUTF16: Int? = nil) throws {
         guard let job = jobMap(jobID) else { throw EditorSessionError.noSuchEntity(kind: .job, id: jobID) }
         guard let text = job["body"]?.textValue else { throw EditorSessionError.bodyIsNotText(jobID: jobID) }
-        let offset = max(0, min(utf16Offset, text.utf16Count))
-        bodyCursor = BodyCursor(jobID: jobID, position: text.relativePosition(atUTF16: offset))
+        let clamp = { (offset: Int) in max(0, min(offset, text.utf16Count)) }
+        bodyCursor = BodyCursor(
+            jobID: jobID, position: text.relativePosition(atUTF16: clamp(utf16Offset)),
+            anchor: anchorUTF16.map { text.relativePosition(atUTF16: clamp($0)) })
         publishPresence()
     }
+
+    /// This person's own body cursor as last set, relative: resolve it with ``utf16Offset(of:)`` to
+    /// learn where it stands after others' edits.
+    public var ownBodyCursor: BodyCursor? { bodyCursor }
 
     /// The cursor leaves the body (the job is closed).
     public func clearBodyCursor() {
@@ -44,6 +51,13 @@ extension EditorSession {
     /// it pointed at is not in the replica (yet).
     public func utf16Offset(of cursor: BodyCursor) -> Int? {
         jobMap(cursor.jobID)?["body"]?.textValue?.utf16Offset(of: cursor.position)
+    }
+
+    /// Where a cursor's selection anchor stands now, in UTF-16 units; nil without one, or as
+    /// ``utf16Offset(of:)``.
+    public func utf16OffsetOfAnchor(of cursor: BodyCursor) -> Int? {
+        guard let anchor = cursor.anchor else { return nil }
+        return jobMap(cursor.jobID)?["body"]?.textValue?.utf16Offset(of: anchor)
     }
 
     private func jobMap(_ jobID: String) -> YMap? {

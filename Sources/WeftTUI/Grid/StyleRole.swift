@@ -16,12 +16,16 @@ public enum StyleRole: Hashable, Sendable {
     case edge(Edge.Condition)
     case edgeDisabled, edgeSelected
     case code, codeLineNumber
+    /// The cursor in the body editor.
+    case codeCursor
     case fieldName, fieldError
     case status, statusDirty, statusSaved, statusOffline
     case toastInfo, toastWarn, toastError
     case helpKey
     /// A collaborator's initials: the theme's presence colour number `index` (cycled).
     case presence(Int)
+    /// A collaborator's cursor in a body: their presence colour, reversed.
+    case presenceCursor(Int)
 
     /// The name theme files use for this role.
     public var name: String {
@@ -44,6 +48,7 @@ public enum StyleRole: Hashable, Sendable {
         case .edgeSelected: "edge.selected"
         case .code: "code"
         case .codeLineNumber: "code.line_number"
+        case .codeCursor: "code.cursor"
         case .fieldName: "field.name"
         case .fieldError: "field.error"
         case .status: "status"
@@ -55,6 +60,7 @@ public enum StyleRole: Hashable, Sendable {
         case .toastError: "toast.error"
         case .helpKey: "help.key"
         case .presence(let index): "presence.\(index)"
+        case .presenceCursor(let index): "presence.\(index).cursor"
         }
     }
 
@@ -63,6 +69,7 @@ public enum StyleRole: Hashable, Sendable {
         [
             .text, .muted, .accent, .alert, .selection, .border, .borderFocused, .title, .nodeTrigger, .nodeJob,
             .nodeSelected, .nodeInvalid, .nodeChanged, .edgeDisabled, .edgeSelected, .code, .codeLineNumber,
+            .codeCursor,
             .fieldName, .fieldError, .status, .statusDirty, .statusSaved, .statusOffline, .toastInfo, .toastWarn,
             .toastError, .helpKey,
         ] + Edge.Condition.allCases.map(StyleRole.edge)

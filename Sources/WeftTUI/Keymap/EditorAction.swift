@@ -10,4 +10,17 @@ public enum EditorAction: Hashable, Sendable, CaseIterable {
     case openHelp, openCommandLine, openSearch, searchNext, searchPrevious
     case dismiss
     case redraw
+    case openBody
+}
+
+extension EditorAction {
+    /// Whether the action edits or saves the workflow (refused in a viewer's editor).
+    public var changesTheWorkflow: Bool {
+        switch self {
+        case .openInspector, .addJob, .addTrigger, .rename, .delete, .connect, .undo, .redo, .save, .openBody:
+            true
+        default:
+            false
+        }
+    }
 }

@@ -70,6 +70,7 @@ public struct Keymap: Hashable, Sendable {
         KeyBinding([.character("r")], .rename, "rename the job (an edge: its label)", group: "Edit"),
         KeyBinding([.character("d"), .delete], .delete, "delete the selection and its edges (asks once)", group: "Edit"),
         KeyBinding([.character("c")], .connect, "connect: pick a source, then a target job, with Enter", group: "Edit"),
+        KeyBinding([.character("b")], .openBody, "edit the selected job's body (Esc comes back)", group: "Edit"),
         KeyBinding([.character("u")], .undo, "undo your last change (never anyone else's)", group: "Edit"),
         KeyBinding([.control("r")], .redo, "redo", group: "Edit"),
         KeyBinding([.control("s")], .save, "save a new version (:w), from anywhere", group: "Workflow"),

@@ -98,7 +98,9 @@ public enum InspectorPane {
         let start = max(0, input.cursor - (room - 1))
         let before = String(characters[start..<input.cursor])
         let after = String(characters[input.cursor...].prefix(max(0, room - 1 - (input.cursor - start))))
-        return [[.init(before, .text), .init(String(cursor), .accent), .init(after, .text)]]
+        // A suggestion shows selected, as text that typing replaces.
+        let role: StyleRole = input.isSuggestion ? .selection : .text
+        return [[.init(before, role), .init(String(cursor), .accent), .init(after, role)]]
     }
 
     private static func problemLines(

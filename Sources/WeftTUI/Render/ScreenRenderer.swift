@@ -24,8 +24,14 @@ public enum ScreenRenderer {
             return grid
         }
         let glyphs = options.glyphs
-        if !screen.graphPanel.isEmpty { drawGraphPanel(state, screen: screen, glyphs: glyphs, into: &grid) }
-        if let panel = screen.detailPanel { drawDetailPanel(state, panel: panel, screen: screen, glyphs: glyphs, into: &grid) }
+        if state.mode == .body, let editor = state.body {
+            BodyPane.draw(state, editor: editor, glyphs: glyphs, into: &grid)
+        } else {
+            if !screen.graphPanel.isEmpty { drawGraphPanel(state, screen: screen, glyphs: glyphs, into: &grid) }
+            if let panel = screen.detailPanel {
+                drawDetailPanel(state, panel: panel, screen: screen, glyphs: glyphs, into: &grid)
+            }
+        }
         StatusBar.draw(state, row: screen.statusRow, options: options, into: &grid)
         MessageLine.draw(state, row: screen.messageRow, glyphs: glyphs, into: &grid)
         if case .help(let scroll) = state.mode { drawHelp(state, scroll: scroll, glyphs: glyphs, into: &grid) }

@@ -11,6 +11,7 @@ public enum StatusBar {
         let name = GraphLayout.singleLine(state.workflow.name.isEmpty ? state.workflow.id : state.workflow.name)
         left.append(.init(" \(name) ", .status))
         left.append(.init("v\(state.lockVersion) ", .status))
+        if state.isReadOnly { left.append(.init("read-only ", .statusOffline)) }
         if state.isDirty {
             let marker = options.isMonochrome ? "[+]" : glyphs.unsavedMarker
             left.append(.init(marker, .statusDirty))
@@ -135,9 +136,15 @@ public enum MessageLine {
                     .init("Esc", .helpKey), .init(" done"),
                 ])
             }
-        case .normal:
+        case .normal, .body:
             if let toast = state.toasts.current {
                 line = toastLine(toast, state: state, glyphs: glyphs)
+            } else if state.mode == .body {
+                line = StyledLine([
+                    .init("Esc", .helpKey), .init(" graph  "), .init("Ctrl-S", .helpKey), .init(" save  "),
+                    .init("Ctrl-Z Ctrl-Y", .helpKey), .init(" undo redo  "), .init("Shift-arrows Ctrl-Space", .helpKey),
+                    .init(" select  "), .init("Ctrl-C X V", .helpKey), .init(" copy cut paste"),
+                ])
             } else {
                 line = StyledLine([
                     .init("?", .helpKey), .init(" help  "), .init("arrows", .helpKey), .init(" move  "),

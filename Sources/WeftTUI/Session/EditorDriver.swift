@@ -18,6 +18,13 @@ public final class EditorDriver {
     /// transcript.
     public private(set) var messages: [(time: Duration, text: String)] = []
     private let clock: () -> Duration
+    /// The body cursor the session last published (job, cursor, anchor), to publish only changes.
+    var publishedBodyCursor: PublishedBodyCursor?
+    /// Set when our edit, undo or redo changed the document in this batch: a ``EditorEvent/localChange(_:)``
+    /// follows the batch (one per batch, however many keys it held).
+    var documentChangedLocally = false
+    /// Set by undo and redo: the cursor is read back from its relative position after the batch.
+    var cursorNeedsResolving = false
 
     /// A driver for `session`, which must have joined its workflow.
     ///
@@ -34,15 +41,17 @@ public final class EditorDriver {
             workflow: session.workflow, lockVersion: session.lockVersion, isDirty: session.isDirty,
             userName: session.userName, size: size,
             connection: session.isSynced ? .connected : .connecting,
-            participants: session.collaborators.map(SessionEvents.participant), now: clock(), settings: settings,
-            idSeed: idSeed)
+            participants: session.collaborators.map { SessionEvents.participant($0, in: session) }, now: clock(),
+            settings: settings, idSeed: idSeed, isReadOnly: session.role == .viewer)
         session.select(nodeID: state.selectedID)
     }
 
     /// Reads what the session has (waiting up to `timeout`) and applies it.
     public func pumpSession(timeout: Duration = .zero) {
         let reports = session.pump(timeout: timeout)
-        apply(reports.flatMap { SessionEvents.events(for: $0, session: session) })
+        var events = reports.flatMap { SessionEvents.events(for: $0, session: session) }
+        if reports.contains(where: SessionEvents.changesDocument) { events += bodyEventsAfterDocumentChange() }
+        apply(events)
     }
 
     /// Applies `events` after a tick of the clock, carrying out the session's effects.
@@ -66,21 +75,32 @@ public final class EditorDriver {
                     session.endUndoStep()
                     let undone = session.undo()
                     queue.append(.localChange(localChange(failure: undone ? nil : "there was nothing to undo")))
+                    // An open body's cursor is read back from its relative position after the batch.
+                    cursorNeedsResolving = undone
+                    documentChangedLocally = documentChangedLocally || undone
                 case .redo:
                     session.endUndoStep()
                     let redone = session.redo()
                     queue.append(.localChange(localChange(failure: redone ? nil : "there was nothing to redo")))
+                    cursorNeedsResolving = redone
+                    documentChangedLocally = documentChangedLocally || redone
                 case .redraw:
                     wantsRedraw = true
                 case .quit:
                     wantsQuit = true
+                case .editBody(let jobID, let offset, let deleteCount, let insert):
+                    let failure = editBody(
+                        jobID: jobID, utf16Offset: offset, deleteCount: deleteCount, insert: insert)
+                    if let failure { queue.append(.error(failure)) }
                 }
             }
             for toast in state.toasts.toasts where !before.contains(toast.id) {
                 messages.append((state.now, toast.text))
             }
             index += 1
+            if index == queue.count { queue += eventsAfterLocalChanges() }
         }
+        publishBodyCursor()
     }
 
     /// Makes `request` on the session as one undo step of its own; returns why it failed, if it did.

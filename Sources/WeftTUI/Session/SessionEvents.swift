@@ -44,7 +44,7 @@ enum SessionEvents {
                         conflicts: notice.conflicts.map(\.message)))
             ]
         case .presence(let collaborators):
-            return [.presence(collaborators.map(participant))]
+            return [.presence(collaborators.map { participant($0, in: session) })]
         case .connection(let state):
             return [.connection(status(state))]
         case .error(let code, let message):
@@ -52,12 +52,27 @@ enum SessionEvents {
         }
     }
 
-    static func participant(_ collaborator: Collaborator) -> Participant {
-        Participant(
+    /// A collaborator as the editor shows them; their body cursor resolved against `session`'s
+    /// replica (left out while it points at text the replica has not received yet).
+    static func participant(_ collaborator: Collaborator, in session: EditorSession) -> Participant {
+        let bodyCursor = collaborator.bodyCursor.flatMap { cursor in
+            session.utf16Offset(of: cursor).map {
+                BodyPresence(jobID: cursor.jobID, utf16Offset: $0, anchor: session.utf16OffsetOfAnchor(of: cursor))
+            }
+        }
+        return Participant(
             id: String(describing: collaborator.clientID), name: collaborator.name,
             colourIndex: UserColour.palette.firstIndex(of: collaborator.colour.uppercased())
                 ?? Int(UserColour.fnv1a(collaborator.name) % 8),
-            selectedID: collaborator.selectedNodeID)
+            selectedID: collaborator.selectedNodeID, bodyCursor: bodyCursor)
+    }
+
+    /// Whether a report means the replica's document changed.
+    static func changesDocument(_ event: SessionEvent) -> Bool {
+        switch event {
+        case .synced, .remoteChange, .workflowSaved: true
+        default: false
+        }
     }
 
     static func status(_ state: ConnectionState) -> ConnectionStatus {

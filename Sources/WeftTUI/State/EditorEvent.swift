@@ -3,6 +3,8 @@ import WorkflowModel
 /// Everything that can happen to the editor: the only input of ``EditorState/apply(_:)``.
 public enum EditorEvent: Hashable, Sendable {
     case key(Key)
+    /// Text the person pasted (bracketed paste, ``BracketedPaste``): one edit, not a key per character.
+    case paste(String)
     /// The terminal is now `width` × `height` cells.
     case resize(width: Int, height: Int)
     /// Time passed: `now` is the injected clock's reading. The loop sends one before each batch of
@@ -28,6 +30,10 @@ public enum EditorEvent: Hashable, Sendable {
     case error(String)
     /// A word from the program around the editor (the demo's narration); `sticky` ones stay until Esc.
     case notice(String, sticky: Bool)
+    /// Where the body editor's cursor and selection anchor stand now in the job's body (UTF-16
+    /// offsets), after the document changed under them: the driver keeps them as relative positions,
+    /// so they stay on their characters while others type.
+    case bodyCursorMoved(jobID: String, utf16Offset: Int, anchor: Int?)
 
     /// Someone else's edits, as the document reads after them.
     public struct RemoteChange: Hashable, Sendable {
@@ -101,4 +107,7 @@ public enum EditorEffect: Hashable, Sendable {
     /// Repaint the whole terminal (Ctrl-L).
     case redraw
     case quit
+    /// Edit a job's body: delete `deleteCount` UTF-16 units at `utf16Offset`, then insert `insert`
+    /// there. The body editor shows the result already; the driver makes it in the document.
+    case editBody(jobID: String, utf16Offset: Int, deleteCount: Int, insert: String)
 }

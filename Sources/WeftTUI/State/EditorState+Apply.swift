@@ -7,6 +7,8 @@ extension EditorState {
         switch event {
         case .key(let key):
             return handleKey(key)
+        case .paste(let text):
+            return handlePaste(text)
         case .resize(let width, let height):
             resize(Size(width: width, height: height))
             return []
@@ -53,6 +55,9 @@ extension EditorState {
             return []
         case .notice(let message, let sticky):
             toast(.info, message, sticky: sticky)
+            return []
+        case .bodyCursorMoved(let jobID, let offset, let anchor):
+            placeBodyCursor(jobID: jobID, utf16Offset: offset, anchor: anchor)
             return []
         }
     }

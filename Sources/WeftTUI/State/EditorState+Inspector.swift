@@ -25,7 +25,8 @@ extension EditorState {
         let focus = field.flatMap { fields.firstIndex(of: $0) } ?? 0
         var inspector = Inspector(entityID: id, focus: focus, closesAfterEdit: closesAfterEdit)
         if typing, fields.indices.contains(focus), fields[focus].isText {
-            inspector.editing = LineInput(fields[focus].text(of: id, in: workflow) ?? "")
+            // Opened straight for typing (a new job's name, `r`): typing replaces the old text.
+            inspector.editing = .suggesting(fields[focus].text(of: id, in: workflow) ?? "")
         }
         showDetails()
         setMode(.inspector(inspector))

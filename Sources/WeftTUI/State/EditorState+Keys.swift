@@ -13,6 +13,10 @@ extension EditorState {
             }
             return committed + requestSave()
         }
+        if case .alt(let character) = key, mode != .body {
+            // Alt means nothing outside a body: it was Esc and a key, typed quickly.
+            return handleKey(.escape) + handleKey(.character(character))
+        }
         switch mode {
         case .normal: return handleNormalKey(key)
         case .help: return handleHelpKey(key)
@@ -24,6 +28,7 @@ extension EditorState {
         case .connect(let source): return handleConnectKey(key, source: source)
         case .who: return handleWhoKey(key)
         case .confirmRebase(let stale): return handleConfirmRebaseKey(key, stale: stale)
+        case .body: return handleBodyKey(key)
         }
     }
 
@@ -35,6 +40,10 @@ extension EditorState {
     /// Does what a key of the table does.
     mutating func perform(_ action: EditorAction) -> [EditorEffect] {
         let area = screen.graphArea
+        if isReadOnly, action.changesTheWorkflow {
+            refuseReadOnly()
+            return []
+        }
         switch action {
         case .moveUp: return moveSelection(.up)
         case .moveDown: return moveSelection(.down)
@@ -69,11 +78,21 @@ extension EditorState {
         case .searchPrevious: return searchAgain(forward: false)
         case .dismiss: dismissToast()
         case .redraw: return [.redraw]
+        case .openBody: return openBody()
         }
         return []
     }
 
+    /// Says why nothing happened in a viewer's editor.
+    mutating func refuseReadOnly() {
+        toast(.warning, "You can view this workflow but not change it: your role in the project is viewer.")
+    }
+
     mutating func requestSave() -> [EditorEffect] {
+        if isReadOnly {
+            refuseReadOnly()
+            return []
+        }
         guard connection == .connected else {
             toast(.warning, "Not connected to the relay: the save waits until the connection is back.")
             return []

@@ -25,7 +25,7 @@ extension EditorState {
         for id in change.changedIDs where id != workflow.id && exists(id, in: workflow) {
             setBadge(id, initials: initials)
         }
-        if !change.changedIDs.isEmpty {
+        if !change.changedIDs.isEmpty, !bodyShowsAll(of: change.changedIDs) {
             toast(.info, "\(change.author ?? "Someone") changed \(applyRemoteChangeNames(change.changedIDs, before: before)).")
         }
         return afterSelectionMayHaveGone(selectionBefore, before: before, who: change.author ?? "Someone")

@@ -27,6 +27,8 @@ public struct EditorState: Hashable, Sendable {
         case who(scroll: Int)
         /// A save was refused as stale: rebase and save again?
         case confirmRebase(StaleSave)
+        /// Typing goes into the job body open in ``EditorState/body`` (`b`; Esc goes back).
+        case body
     }
 
     /// A mark on something someone else just changed.
@@ -74,7 +76,14 @@ public struct EditorState: Hashable, Sendable {
     public private(set) var savesAtVersion: Int?
     /// Where the ids of added entities come from.
     public private(set) var ids: IDSource
+    /// The body editor, while a job's body is open (``Mode/body``).
+    public internal(set) var body: BodyEditor?
+    /// What the body editor's Ctrl-C and Ctrl-X last took (the editor's own clipboard).
+    public internal(set) var bodyClipboard = ""
     public let keymap: Keymap
+    /// A viewer's editor: it shows everything and follows the others, but changes nothing (the relay
+    /// would refuse the changes, and a replica that kept them would no longer match anyone's).
+    public let isReadOnly: Bool
     public let settings: EditorSettings
 
     /// An editor open on `workflow`, based on version `lockVersion`, on a terminal of `size`, with
@@ -85,9 +94,10 @@ public struct EditorState: Hashable, Sendable {
         workflow: Workflow, lockVersion: Int? = nil, isDirty: Bool = false, userName: String, size: Size,
         connection: ConnectionStatus = .connected, participants: [Participant] = [], now: Duration = .zero,
         keymap: Keymap = .standard,
-        settings: EditorSettings = EditorSettings(), idSeed: UInt64 = 0
+        settings: EditorSettings = EditorSettings(), idSeed: UInt64 = 0, isReadOnly: Bool = false
     ) {
         self.ids = IDSource(seed: idSeed)
+        self.isReadOnly = isReadOnly
         self.workflow = workflow
         self.lockVersion = lockVersion ?? workflow.lockVersion
         self.isDirty = isDirty
@@ -132,6 +142,7 @@ public struct EditorState: Hashable, Sendable {
             self.selectedID = layout.readingOrder.first
         }
         clampScroll()
+        refreshBody()
     }
 
     mutating func setDirty(_ dirty: Bool) { isDirty = dirty }
@@ -176,6 +187,7 @@ public struct EditorState: Hashable, Sendable {
         size = Size(width: max(0, newSize.width), height: max(0, newSize.height))
         clampScroll()
         scrollSelectionIntoView()
+        refreshBody()
     }
 
     /// Selects `id` and scrolls it into view; returns whether the selection changed.
@@ -209,7 +221,12 @@ public struct EditorState: Hashable, Sendable {
         graphScroll.x = max(0, min(graphScroll.x, layout.width - area.width))
         graphScroll.y = max(0, min(graphScroll.y, layout.height - area.height))
         let detailHeight = screen.detailArea?.height ?? 0
-        let detailLines = DetailPane.lines(for: self, width: screen.detailArea?.width ?? 40, glyphs: .unicode).count
+        // The body editor hides the details: their scroll waits as it is (and a long body is not laid
+        // out again on every keystroke).
+        let detailLines =
+            mode == .body
+            ? detailScroll + detailHeight
+            : DetailPane.lines(for: self, width: screen.detailArea?.width ?? 40, glyphs: .unicode).count
         detailScroll = max(0, min(detailScroll, detailLines - detailHeight))
     }
 

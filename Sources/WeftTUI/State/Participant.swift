@@ -8,12 +8,17 @@ public struct Participant: Hashable, Sendable, Identifiable {
     public var colourIndex: Int
     /// The node or edge they have selected.
     public var selectedID: String?
+    /// Where their cursor (and selection) is in a job body, as offsets into our replica's text.
+    public var bodyCursor: BodyPresence?
 
-    public init(id: String, name: String, colourIndex: Int = 0, selectedID: String? = nil) {
+    public init(
+        id: String, name: String, colourIndex: Int = 0, selectedID: String? = nil, bodyCursor: BodyPresence? = nil
+    ) {
         self.id = id
         self.name = name
         self.colourIndex = colourIndex
         self.selectedID = selectedID
+        self.bodyCursor = bodyCursor
     }
 
     /// Up to two initials, upper-cased: "Ann Lee" → "AL", "bob" → "B".
@@ -33,4 +38,19 @@ public enum ConnectionStatus: Hashable, Sendable {
     /// Dropped; attempt `attempt` comes in `nextIn`.
     case reconnecting(attempt: Int, nextIn: Duration)
     case disconnected
+}
+
+/// Someone's cursor in a job body, resolved to where it stands in our replica now.
+public struct BodyPresence: Hashable, Sendable {
+    public var jobID: String
+    /// The cursor, a UTF-16 offset into the body.
+    public var utf16Offset: Int
+    /// The other end of their selection, when they have one.
+    public var anchor: Int?
+
+    public init(jobID: String, utf16Offset: Int, anchor: Int? = nil) {
+        self.jobID = jobID
+        self.utf16Offset = utf16Offset
+        self.anchor = anchor
+    }
 }

@@ -8,11 +8,22 @@ public struct LineInput: Hashable, Sendable {
     public private(set) var text: String
     /// Characters before the cursor, 0...text.count.
     public private(set) var cursor: Int
+    /// The text is only a suggestion (a new job's "New job", a name opened for renaming): the first
+    /// character typed replaces all of it, and Backspace or Delete clears it; moving the cursor
+    /// first keeps it for editing.
+    public private(set) var isSuggestion = false
 
     /// An input holding `text` with the cursor at its end.
     public init(_ text: String = "") {
         self.text = text
         self.cursor = text.count
+    }
+
+    /// An input offering `text` as a suggestion that typing replaces (``isSuggestion``), cursor at its end.
+    public static func suggesting(_ text: String) -> LineInput {
+        var input = LineInput(text)
+        input.isSuggestion = !text.isEmpty
+        return input
     }
 
     /// An input holding `text` with the cursor after `cursor` characters (clamped).
@@ -27,6 +38,7 @@ public struct LineInput: Hashable, Sendable {
 
     /// Types `string` at the cursor (a line: newlines and tabs become spaces).
     public mutating func insert(_ string: String) {
+        dropSuggestion()
         let clean = String(string.map { $0.isNewline || $0 == "\t" ? " " : $0 })
         text = String(beforeCursor) + clean + String(afterCursor)
         cursor += clean.count
@@ -34,6 +46,7 @@ public struct LineInput: Hashable, Sendable {
 
     /// Backspace: deletes the character before the cursor.
     public mutating func deleteBackward() {
+        if isSuggestion { return dropSuggestion() }
         guard cursor > 0 else { return }
         text = String(text.prefix(cursor - 1)) + String(afterCursor)
         cursor -= 1
@@ -41,6 +54,7 @@ public struct LineInput: Hashable, Sendable {
 
     /// Delete: deletes the character under the cursor.
     public mutating func deleteForward() {
+        if isSuggestion { return dropSuggestion() }
         guard cursor < text.count else { return }
         text = String(beforeCursor) + String(text.dropFirst(cursor + 1))
     }
@@ -66,6 +80,10 @@ public struct LineInput: Hashable, Sendable {
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
+        case .left, .right, .home, .end, .control("a"), .control("e"): isSuggestion = false
+        default: break
+        }
+        switch key {
         case .character(let character): insert(String(character))
         case .backspace, .control("h"): deleteBackward()
         case .delete: deleteForward()
@@ -78,5 +96,13 @@ public struct LineInput: Hashable, Sendable {
         default: return false
         }
         return true
+    }
+
+    /// Clears a suggestion (a no-op for text that is the person's own).
+    private mutating func dropSuggestion() {
+        guard isSuggestion else { return }
+        isSuggestion = false
+        text = ""
+        cursor = 0
     }
 }

@@ -55,6 +55,11 @@ public struct ResolvedTheme: Hashable, Sendable {
             guard !presence.isEmpty else { return ResolvedStyle(modifiers: [.bold]) }
             return presence[((index % presence.count) + presence.count) % presence.count]
         }
+        if case .presenceCursor(let index) = role {
+            var style = self.style(for: .presence(index))
+            style.modifiers.insert(.reverse)
+            return style
+        }
         return styles[role] ?? .plain
     }
 

@@ -34,6 +34,7 @@ enum DocumentKey {
         "ssl",
         "topics_string", "username",
     ]
+    static let kafkaFieldSet = Set(kafkaFields)
 
     static let workflowFieldSet = Set(workflowFields)
     static let jobFieldSet = Set(jobFields)
@@ -147,7 +148,8 @@ enum DocumentInput {
 
     static func kafka(_ kafka: KafkaConfiguration?) -> YInput {
         guard let kafka else { return .value(.null) }
-        return .map(plain(DocumentFields.kafka(kafka)))
+        return .map(
+            plain(DocumentFields.kafka(kafka) + DocumentFields.extras(kafka.extra, known: DocumentKey.kafkaFieldSet)))
     }
 
     static func edge(_ edge: Edge) -> YInput {
@@ -226,12 +228,18 @@ enum DocumentRead {
             extra: extras(map, known: DocumentKey.triggerFieldSet))
     }
 
-    /// A Kafka configuration from a nested map or a plain object; nil when it is neither.
+    /// A Kafka configuration from a nested map or a plain object, its unknown keys in `extra`; nil when
+    /// it is neither.
     static func kafka(_ value: YValue?) -> KafkaConfiguration? {
         let entry: (String) -> YValue?
+        var extra: [String: YAny] = [:]
         switch value {
-        case .map(let map): entry = { map[$0] }
-        case .value(.object(let object)): entry = { object[$0].map(YValue.value) }
+        case .map(let map):
+            entry = { map[$0] }
+            extra = extras(map, known: DocumentKey.kafkaFieldSet)
+        case .value(.object(let object)):
+            entry = { object[$0].map(YValue.value) }
+            for (key, value) in object where !DocumentKey.kafkaFieldSet.contains(key) { extra[key] = value }
         default: return nil
         }
         return KafkaConfiguration(
@@ -243,16 +251,18 @@ enum DocumentRead {
             sasl: string(entry("sasl")),
             ssl: bool(entry("ssl")),
             topicsString: string(entry("topics_string")),
-            username: string(entry("username")))
+            username: string(entry("username")),
+            extra: extra)
     }
 
+    /// An edge; a missing or unknown `condition_type` takes ``Edge/defaultCondition(sourceTriggerID:)``.
     static func edge(_ map: YMap) -> Edge {
         Edge(
             id: string(map["id"]) ?? "",
             sourceJobID: string(map["source_job_id"]),
             sourceTriggerID: string(map["source_trigger_id"]),
             targetJobID: string(map["target_job_id"]) ?? "",
-            conditionType: string(map["condition_type"]).flatMap(Edge.Condition.init(rawValue:)) ?? .always,
+            conditionType: string(map["condition_type"]).flatMap(Edge.Condition.init(rawValue:)),
             conditionExpression: string(map["condition_expression"]),
             conditionLabel: string(map["condition_label"]),
             enabled: bool(map["enabled"]) ?? true,

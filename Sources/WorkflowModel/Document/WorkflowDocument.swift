@@ -17,10 +17,11 @@ import YCRDT
 ///
 /// **Reading** never fails: numbers may be integers or floats (pycrdt sends floats), a missing key or
 /// a key of the wrong type takes the value type's default (`name` "", `enabled` true, `adaptor`
-/// ``Job/defaultAdaptor``, `condition_type` always, `type` webhook, `lock_version` 0), array elements
-/// that are not maps and positions that are not `{x, y}` are skipped, and unknown keys are kept in
-/// `extra` (nested types as their JSON). A body may be a Y.Text or a plain string. Unknown keys inside
-/// `kafka_configuration` are not kept (``KafkaConfiguration`` has no `extra`).
+/// ``Job/defaultAdaptor``, `condition_type` always from a trigger and on_job_success from a job,
+/// `type` webhook, `lock_version` 0), array elements that are not maps and positions that are not
+/// `{x, y}` are skipped, and unknown keys are kept in `extra` (nested types as their JSON, cut at
+/// ``YCRDT/Lib0Decoder/maxAnyDepth`` levels so Weft can always write them back for peers to read). A body may be a Y.Text or a plain string. Unknown keys inside
+/// `kafka_configuration` are kept in ``KafkaConfiguration/extra`` and written back after its known keys.
 public enum WorkflowDocument {
     /// Writes `workflow` into an empty document, in one transaction with `origin`.
     ///

@@ -126,7 +126,11 @@ enum EntityJSON {
     static func readKafka(
         _ node: FormatNode, at path: FormatPath, reader: inout FormatReader
     ) -> KafkaConfiguration? {
-        guard let fields = reader.fields(node, at: path, allowed: kafkaKeys, what: "kafka_configuration")
+        // Keys Weft has no field for are kept in `extra`, as Lightning's own configuration casts what it
+        // knows and its output holds keys Weft does not model (`partition_timestamps`, `reset_request`).
+        var allowed = kafkaKeys
+        if case .mapping(let members) = node.content { allowed += members.map(\.key).filter { !allowed.contains($0) } }
+        guard let fields = reader.fields(node, at: path, allowed: allowed, what: "kafka_configuration")
         else { return nil }
         for key in ["username", "password"] where fields.has(key) {
             reader.report(
@@ -156,6 +160,9 @@ enum EntityJSON {
         }
         if let topics = reader.stringList(fields, "topics") {
             config.topicsString = topics.joined(separator: ", ")
+        }
+        for key in fields.keys where !kafkaKeys.contains(key) {
+            if let value = reader.verbatim(fields, key) { config.extra[key] = value }
         }
         return config
     }
@@ -188,7 +195,7 @@ enum EntityJSON {
             Edge(
                 id: id, sourceJobID: sourceJob, sourceTriggerID: sourceTrigger,
                 targetJobID: reader.string(fields, "target_job_id", required: true) ?? "",
-                conditionType: reader.choice(fields, "condition_type", as: Edge.Condition.self) ?? .always,
+                conditionType: reader.choice(fields, "condition_type", as: Edge.Condition.self),
                 conditionExpression: reader.string(fields, "condition_expression"),
                 conditionLabel: reader.string(fields, "condition_label"),
                 enabled: reader.bool(fields, "enabled") ?? true))
@@ -281,6 +288,9 @@ enum EntityJSON {
         if let group = config.groupID { members.append(("group_id", .string(group))) }
         if let sasl = config.sasl { members.append(("sasl", .string(sasl))) }
         if let ssl = config.ssl { members.append(("ssl", .bool(ssl))) }
+        for key in config.extra.keys.sorted() where !kafkaKeys.contains(key) {
+            members.append((key, FormatNode(any: config.extra[key]!)))
+        }
         return .mapping(members)
     }
 

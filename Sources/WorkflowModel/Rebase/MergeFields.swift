@@ -112,14 +112,18 @@ enum MergeFields {
 
     static func json(_ kafka: KafkaConfiguration) -> YAny {
         func text(_ value: String?) -> YAny { value.map(YAny.string) ?? .null }
-        return .object([
+        var object: YObject = [
             "connect_timeout": kafka.connectTimeout.map { .integer(Int64($0)) } ?? .null,
             "group_id": text(kafka.groupID), "hosts_string": text(kafka.hostsString),
             "initial_offset_reset_policy": text(kafka.initialOffsetResetPolicy),
             "password": text(kafka.password), "sasl": text(kafka.sasl),
             "ssl": kafka.ssl.map(YAny.bool) ?? .null,
             "topics_string": text(kafka.topicsString), "username": text(kafka.username),
-        ])
+        ]
+        for (key, value) in DocumentFields.extras(kafka.extra, known: DocumentKey.kafkaFieldSet) {
+            object[key] = value
+        }
+        return .object(object)
     }
 
     static func json(_ position: Position) -> YAny { ["x": .double(position.x), "y": .double(position.y)] }

@@ -62,7 +62,7 @@ public struct ReconcileSummary: Hashable, Sendable, Codable {
 ///   differ set; a differing body is changed by ``TextDiff`` on its Y.Text, so unchanged characters
 ///   keep their items and everyone's cursors stay. A body that is not a Y.Text (a plain string, as
 ///   Lightning's first reconciler wrote) is replaced by one. `kafka_configuration` is edited key by
-///   key when the document holds a map.
+///   key when the document holds a map, its `extra` keys included; keys the target does not name stay.
 /// - `positions`: left alone when the target has none (a version from a format without a layout
 ///   says nothing about the canvas). When the target has positions, the map becomes the target's:
 ///   differing keys are set and keys the target lacks are removed — otherwise positions of removed
@@ -255,10 +255,16 @@ public enum Reconciler {
             return true
         }
         if case .map(let nested) = current {
-            return !setFields(nested, DocumentFields.kafka(kafka), transaction).isEmpty
+            let fields =
+                DocumentFields.kafka(kafka) + DocumentFields.extras(kafka.extra, known: DocumentKey.kafkaFieldSet)
+            return !setFields(nested, fields, transaction).isEmpty
         }
-        map.set("kafka_configuration", DocumentInput.kafka(kafka), in: transaction)
-        return DocumentRead.kafka(current) != kafka
+        // A plain object becomes a map; its unknown keys the target does not name are kept, as in a map.
+        let before = DocumentRead.kafka(current)
+        var written = kafka
+        for (key, value) in before?.extra ?? [:] where written.extra[key] == nil { written.extra[key] = value }
+        map.set("kafka_configuration", DocumentInput.kafka(written), in: transaction)
+        return before != written
     }
 
     private static func updateEdge(_ map: YMap, _ edge: Edge, _ transaction: Transaction) -> [String] {

@@ -117,22 +117,7 @@ public enum SandboxMerge {
     /// A conflict as one line for the person merging: which entity, which field, and what each side did.
     /// Names come from `workflows` (any of the three values).
     public static func describe(_ conflict: RebaseConflict, in workflows: [Workflow]) -> String {
-        let entity: String
-        switch conflict.kind {
-        case .workflow:
-            entity = "the workflow"
-        case .job:
-            let name = workflows.lazy.compactMap { $0.job(conflict.id)?.name }.first { !$0.isEmpty }
-            entity = name.map { "job \"\($0)\"" } ?? "job \(conflict.id)"
-        case .trigger:
-            let kind = workflows.lazy.compactMap { $0.trigger(conflict.id)?.type.rawValue }.first
-            entity = kind.map { "the \($0) trigger" } ?? "trigger \(conflict.id)"
-        case .edge:
-            entity = "edge \(conflict.id)"
-        case .position:
-            let name = workflows.lazy.compactMap { $0.job(conflict.id)?.name }.first
-            entity = "the place of " + (name.map { "job \"\($0)\"" } ?? "node \(conflict.id)")
-        }
+        let entity = conflict.kind.name(of: conflict.id, in: workflows)
         switch conflict.reason {
         case .bothChanged:
             let field = conflict.field.map { " \($0)" } ?? ""

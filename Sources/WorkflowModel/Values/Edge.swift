@@ -21,16 +21,25 @@ public struct Edge: Codable, Hashable, Sendable, Identifiable {
     public var enabled: Bool
     public var extra: [String: YAny]
 
+    /// The condition an edge has when none is given: `always` from a trigger (the only conditions
+    /// Lightning allows there are `always` and `js_expression`), `on_job_success` from a job (what
+    /// Lightning's editor gives a new edge). The same rule applies to `init` without a condition, to
+    /// decoding, and to reading a document or provisioning JSON without `condition_type`.
+    public static func defaultCondition(sourceTriggerID: String?) -> Condition {
+        sourceTriggerID == nil ? .onJobSuccess : .always
+    }
+
+    /// A nil `conditionType` takes ``defaultCondition(sourceTriggerID:)``.
     public init(
         id: String, sourceJobID: String? = nil, sourceTriggerID: String? = nil, targetJobID: String,
-        conditionType: Condition = .onJobSuccess, conditionExpression: String? = nil, conditionLabel: String? = nil,
+        conditionType: Condition? = nil, conditionExpression: String? = nil, conditionLabel: String? = nil,
         enabled: Bool = true, extra: [String: YAny] = [:]
     ) {
         self.id = id
         self.sourceJobID = sourceJobID
         self.sourceTriggerID = sourceTriggerID
         self.targetJobID = targetJobID
-        self.conditionType = conditionType
+        self.conditionType = conditionType ?? Self.defaultCondition(sourceTriggerID: sourceTriggerID)
         self.conditionExpression = conditionExpression
         self.conditionLabel = conditionLabel
         self.enabled = enabled
@@ -56,7 +65,9 @@ public struct Edge: Codable, Hashable, Sendable, Identifiable {
         sourceJobID = try container.decodeIfPresent(String.self, forKey: .sourceJobID)
         sourceTriggerID = try container.decodeIfPresent(String.self, forKey: .sourceTriggerID)
         targetJobID = try container.decode(String.self, forKey: .targetJobID)
-        conditionType = try container.decodeIfPresent(Condition.self, forKey: .conditionType) ?? .always
+        conditionType =
+            try container.decodeIfPresent(Condition.self, forKey: .conditionType)
+            ?? Self.defaultCondition(sourceTriggerID: sourceTriggerID)
         conditionExpression = try container.decodeIfPresent(String.self, forKey: .conditionExpression)
         conditionLabel = try container.decodeIfPresent(String.self, forKey: .conditionLabel)
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true

@@ -66,6 +66,10 @@ public struct Trigger: Codable, Hashable, Sendable, Identifiable {
 }
 
 /// Connection settings of a Kafka trigger.
+///
+/// Keys Weft has no field for (Lightning's `partition_timestamps`, `reset_request`, or whatever a newer
+/// Lightning adds) are kept in ``extra`` and written back — in the document, the store and the project
+/// files — so a round trip through Weft loses nothing.
 public struct KafkaConfiguration: Codable, Hashable, Sendable {
     public var connectTimeout: Int?
     public var groupID: String?
@@ -76,11 +80,13 @@ public struct KafkaConfiguration: Codable, Hashable, Sendable {
     public var ssl: Bool?
     public var topicsString: String?
     public var username: String?
+    /// Unknown keys of the configuration, with their values as they were read.
+    public var extra: [String: YAny]
 
     public init(
         connectTimeout: Int? = nil, groupID: String? = nil, hostsString: String? = nil,
         initialOffsetResetPolicy: String? = nil, password: String? = nil, sasl: String? = nil, ssl: Bool? = nil,
-        topicsString: String? = nil, username: String? = nil
+        topicsString: String? = nil, username: String? = nil, extra: [String: YAny] = [:]
     ) {
         self.connectTimeout = connectTimeout
         self.groupID = groupID
@@ -91,14 +97,45 @@ public struct KafkaConfiguration: Codable, Hashable, Sendable {
         self.ssl = ssl
         self.topicsString = topicsString
         self.username = username
+        self.extra = extra
     }
 
     enum CodingKeys: String, CodingKey {
-        case password, sasl, ssl, username
+        case password, sasl, ssl, username, extra
         case connectTimeout = "connect_timeout"
         case groupID = "group_id"
         case hostsString = "hosts_string"
         case initialOffsetResetPolicy = "initial_offset_reset_policy"
         case topicsString = "topics_string"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        connectTimeout = try container.decodeIfPresent(Int.self, forKey: .connectTimeout)
+        groupID = try container.decodeIfPresent(String.self, forKey: .groupID)
+        hostsString = try container.decodeIfPresent(String.self, forKey: .hostsString)
+        initialOffsetResetPolicy = try container.decodeIfPresent(String.self, forKey: .initialOffsetResetPolicy)
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+        sasl = try container.decodeIfPresent(String.self, forKey: .sasl)
+        ssl = try container.decodeIfPresent(Bool.self, forKey: .ssl)
+        topicsString = try container.decodeIfPresent(String.self, forKey: .topicsString)
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        extra = try container.decodeIfPresent([String: YAny].self, forKey: .extra) ?? [:]
+    }
+
+    /// Absent fields are left out, and `extra` only when it holds something, so configurations stored
+    /// before it existed encode as they did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(connectTimeout, forKey: .connectTimeout)
+        try container.encodeIfPresent(groupID, forKey: .groupID)
+        try container.encodeIfPresent(hostsString, forKey: .hostsString)
+        try container.encodeIfPresent(initialOffsetResetPolicy, forKey: .initialOffsetResetPolicy)
+        try container.encodeIfPresent(password, forKey: .password)
+        try container.encodeIfPresent(sasl, forKey: .sasl)
+        try container.encodeIfPresent(ssl, forKey: .ssl)
+        try container.encodeIfPresent(topicsString, forKey: .topicsString)
+        try container.encodeIfPresent(username, forKey: .username)
+        if !extra.isEmpty { try container.encode(extra, forKey: .extra) }
     }
 }

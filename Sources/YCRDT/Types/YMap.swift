@@ -44,12 +44,10 @@ public struct YMap {
 
     public func contains(_ key: String) -> Bool { branch.mapValue(key) != nil }
 
-    /// The whole map as plain JSON-like data, nested types included.
-    public var json: YAny {
-        var object = YObject()
-        for key in keys { object[key] = self[key]?.json ?? .undefined }
-        return .object(object)
-    }
+    /// The whole map as plain JSON-like data, keys sorted, nested types included — down to
+    /// ``Lib0Decoder/maxAnyDepth`` levels; a type nested deeper is `null`. Walks with an explicit
+    /// stack, so a hostile update nesting types 100,000 deep cannot overflow the stack.
+    public var json: YAny { JSONRendering.render(branch, as: .object) }
 
     /// Whether the map's holding item (or a parent's) was deleted.
     public var isDeleted: Bool { branch.isDeleted }
@@ -142,7 +140,9 @@ public struct YArray {
         branch.delete(transaction, at: index, count: count)
     }
 
-    public var json: YAny { .array(values.map(\.json)) }
+    /// The whole array as plain data, nested types included, with the same depth limit as
+    /// ``YMap/json``.
+    public var json: YAny { JSONRendering.render(branch, as: .array) }
 
     public var isDeleted: Bool { branch.isDeleted }
 

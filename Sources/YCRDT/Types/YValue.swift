@@ -39,13 +39,15 @@ public enum YValue {
         case .map: .map(YMap(branch: branch))
         case .array: .array(YArray(branch: branch))
         case .text: .text(YText(branch: branch))
-        case .unknown: .other(kind: "unknown", json: branch.guessedJSON)
+        case .unknown:
+            .other(kind: "unknown", json: JSONRendering.render(branch, as: JSONRendering.shape(of: branch)))
         case .xmlText: .other(kind: branch.kind.name, json: .string(YText(branch: branch).string))
-        default: .other(kind: branch.kind.name, json: YArray(branch: branch).json)
+        default: .other(kind: branch.kind.name, json: JSONRendering.render(branch, as: .array))
         }
     }
 
-    /// The plain JSON-like value: nested types become their contents.
+    /// The plain JSON-like value: nested types become their contents, never more than
+    /// ``Lib0Decoder/maxAnyDepth`` levels deep (a type nested deeper is `null`; see `JSONRendering`).
     public var json: YAny {
         switch self {
         case .value(let value): value
@@ -97,24 +99,6 @@ extension Branch {
         case .json(let values), .any(let values): return .value(values[values.count - 1])
         default: return values(of: item).last ?? .value(.undefined)
         }
-    }
-
-    /// The content of a root whose type nobody named: a map if it only has keys, text if its
-    /// sequence holds only strings, else an array.
-    var guessedJSON: YAny {
-        if start == nil, !map.isEmpty { return YMap(branch: self).json }
-        var onlyText = start != nil
-        var item = start
-        while let current = item {
-            switch current.content {
-            case .string, .format, .deleted, .embed: break
-            default: onlyText = false
-            }
-            item = current.right
-        }
-        if onlyText { return .string(YText(branch: self).string) }
-        if start == nil { return .null }
-        return YArray(branch: self).json
     }
 
     /// Content given before the type was inserted, written now that it is in a document.

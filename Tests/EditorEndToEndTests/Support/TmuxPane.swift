@@ -44,6 +44,13 @@ final class TmuxPane {
         try tmux(["send-keys", "-t", Self.target] + keys)
     }
 
+    /// Pastes `text` as a terminal does: with `paste-buffer -p`, tmux brackets it (`Esc [ 200 ~` …
+    /// `Esc [ 201 ~`) only when the program turned bracketed paste on, and sends line breaks as CR.
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "weft-paste", "--", text])
+        try tmux(["paste-buffer", "-p", "-d", "-b", "weft-paste", "-t", Self.target])
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", Self.target, "-x", String(width), "-y", String(height)])
     }

@@ -124,6 +124,16 @@ import WorkflowModel
         Golden.assertMatches(Self.screen(state, Self.utf8), goldenFile: "screen-quit-question.txt")
     }
 
+    /// Scrolled down to the body editor's keys (from the body's own key table).
+    @Test func theHelpOverlayListsTheBodyKeys() throws {
+        var state = try Editors.canonical()
+        state.press(.character("?"))
+        let lines = HelpOverlay.lines(state.keymap).map { $0.spans.map(\.text).joined() }
+        let title = try #require(lines.firstIndex(of: HelpOverlay.bodyGroup))
+        for _ in 0..<title { state.press(.character("j")) }
+        Golden.assertMatches(Self.screen(state, Self.utf8), goldenFile: "screen-help-body-keys.txt")
+    }
+
     @Test func aTerminalTooSmallSaysSo() throws {
         var state = try Editors.canonical()
         state.send(.resize(width: 15, height: 4))

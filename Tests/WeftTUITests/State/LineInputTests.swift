@@ -69,4 +69,41 @@ import Testing
         #expect(input.handle(.up) == false)
         #expect(input.text == "a b c")
     }
+
+    @Test func aSuggestionIsReplacedByTypingClearedByBackspaceAndKeptByMoving() {
+        var typed = LineInput.suggesting("New job")
+        #expect(typed.isSuggestion)
+        typed.handle(.character("s"))
+        #expect(typed.text == "s" && typed.cursor == 1 && !typed.isSuggestion)
+
+        var cleared = LineInput.suggesting("New job")
+        cleared.handle(.backspace)
+        #expect(cleared.text.isEmpty && !cleared.isSuggestion)
+
+        var kept = LineInput.suggesting("New job")
+        kept.handle(.left)
+        kept.handle(.character("!"))
+        #expect(kept.text == "New jo!b", "moving first makes the text the person's own to edit")
+    }
+}
+
+/// A new job's name and `r` open with the old name as a suggestion: typing replaces it.
+@Suite struct SuggestedNameTests {
+    @Test func typingAfterAddingAJobNamesItWithoutTheDefault() throws {
+        var (state, session) = try EditingTests.start()
+        state.press(.down)
+        session.press(&state, .character("a"))
+        session.type(&state, "send report")
+        session.press(&state, .enter)
+        #expect(state.workflow.jobs.contains { $0.name == "send report" }, "\(state.workflow.jobs.map(\.name))")
+        #expect(!state.workflow.jobs.contains { $0.name.hasPrefix("New job") })
+    }
+
+    @Test func escapeKeepsTheSuggestedName() throws {
+        var (state, session) = try EditingTests.start()
+        state.press(.down)
+        session.press(&state, .character("a"))
+        session.press(&state, .escape)
+        #expect(state.workflow.jobs.contains { $0.name == "New job" })
+    }
 }

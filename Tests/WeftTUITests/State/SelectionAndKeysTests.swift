@@ -163,4 +163,18 @@ import WorkflowModel
             for key in binding.keys { #expect(help.contains(key.description)) }
         }
     }
+
+    /// The body editor's keys are in the help too, each on its own line with its keys, under their own
+    /// title and from the table the body editor dispatches with.
+    @Test func everyBindingOfTheBodyKeymapIsInTheHelp() throws {
+        let lines = HelpOverlay.lines(.standard).map { $0.spans.map(\.text).joined() }
+        let title = try #require(lines.firstIndex(of: HelpOverlay.bodyGroup))
+        let section = lines[(title + 1)...]
+        for binding in BodyKeymap.standard.bindings {
+            let keys = binding.keys.map(\.description).joined(separator: " ")
+            #expect(
+                section.contains { $0.hasPrefix("  " + keys + " ") && $0.hasSuffix(binding.help) },
+                "\(keys): \(binding.help)")
+        }
+    }
 }

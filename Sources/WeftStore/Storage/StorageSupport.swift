@@ -1,0 +1,119 @@
+import Foundation
+import WorkflowModel
+import YCRDT
+
+// What another store of this package (WeftStorePostgres) shares with the SQLite store, so that both
+// encode the same JSON, compare workflows the same way and build the same values. `package`: not part
+// of the public API.
+
+/// JSON in text columns, encoded exactly as the SQLite store does (sorted keys).
+package enum StoredJSON {
+    package static func encode<Value: Encodable>(_ value: Value) throws -> String {
+        try JSONColumns.encode(value)
+    }
+
+    package static func decode<Value: Decodable>(
+        _ type: Value.Type, from text: String, table: String, key: String
+    ) throws -> Value {
+        try JSONColumns.decode(type, from: text, table: table, key: key)
+    }
+
+    /// An `extra` dictionary as a column value: nil when empty.
+    package static func encodeExtra(_ extra: [String: YAny]) throws -> String? {
+        try JSONColumns.encodeExtra(extra)
+    }
+
+    package static func decodeExtra(_ text: String?, table: String, key: String) throws -> [String: YAny] {
+        try JSONColumns.decodeExtra(text, table: table, key: key)
+    }
+
+    /// Whether storing `new` over `stored` would change anything, lock_version aside.
+    package static func sameStoredValue(_ stored: Workflow, _ new: Workflow) throws -> Bool {
+        try WorkflowRows.sameStoredValue(stored, new)
+    }
+}
+
+extension AuditEntry {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        id: Int64, time: Date, actor: String, action: String, subject: String, details: [String: YAny]
+    ) -> Self {
+        Self(id: id, time: time, actor: actor, action: action, subject: subject, details: details)
+    }
+}
+
+extension DeployLockHolder {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(owner: String, pid: Int32, acquiredAt: Date) -> Self {
+        Self(owner: owner, pid: pid, acquiredAt: acquiredAt)
+    }
+}
+
+extension WorkflowDraft {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        id: Int, workflowID: String, basedOn: Int, displacedBy: Int, workflow: Workflow, people: [String],
+        createdAt: Date, restoredAt: Date?, restoredBy: String?
+    ) -> Self {
+        Self(
+            id: id, workflowID: workflowID, basedOn: basedOn, displacedBy: displacedBy, workflow: workflow,
+            people: people, createdAt: createdAt, restoredAt: restoredAt, restoredBy: restoredBy)
+    }
+}
+
+extension WorkflowVersion {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        workflowID: String, lockVersion: Int, actor: ChangeActor, source: VersionSource, createdAt: Date,
+        workflow: Workflow
+    ) -> Self {
+        Self(
+            workflowID: workflowID, lockVersion: lockVersion, actor: actor, source: source,
+            createdAt: createdAt, workflow: workflow)
+    }
+}
+
+extension ProjectSummary {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(id: String, name: String, description: String?) -> Self {
+        Self(id: id, name: name, description: description)
+    }
+}
+
+extension WorkflowSummary {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        id: String, projectID: String, name: String, lockVersion: Int, deletedAt: String?, updatedAt: Date
+    ) -> Self {
+        Self(
+            id: id, projectID: projectID, name: name, lockVersion: lockVersion, deletedAt: deletedAt,
+            updatedAt: updatedAt)
+    }
+}
+
+extension DocumentLogStats {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(updates: Int, bytes: Int, snapshotBytes: Int, lastSeq: Int64) -> Self {
+        Self(updates: updates, bytes: bytes, snapshotBytes: snapshotBytes, lastSeq: lastSeq)
+    }
+}
+
+extension ImportResult {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        projectID: String, projectChanged: Bool, changed: [WorkflowChange], unchanged: [String]
+    ) -> Self {
+        Self(projectID: projectID, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
+    }
+}
+
+extension SaveResult {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        previousLockVersion: Int, lockVersion: Int, changed: Bool, workflow: Workflow, previous: Workflow?
+    ) -> Self {
+        Self(
+            previousLockVersion: previousLockVersion, lockVersion: lockVersion, changed: changed,
+            workflow: workflow, previous: previous)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import WorkflowModel
+import YCRDT
+
+/// What the relay and the command line need of a database, whichever engine holds it: the SQLite
+/// ``WeftStore`` (one relay, the embedded default) or the PostgreSQL store in `WeftStorePostgres`
+/// (several relays sharing one database, issue #9).
+///
+/// Every store passes the same conformance suite (Tests/StoreConformanceTests), so a caller can rely
+/// on the behaviour documented here whatever the engine:
+/// - every write is one transaction: all of it is stored or none of it, and a method that returned has
+///   its transaction on disk;
+/// - saves take an optimistic lock (`expectedLockVersion`), checked against the row read inside the
+///   write's transaction, so two writers — two relays on two machines — cannot both save over one
+///   version;
+/// - each document's log numbers its updates 1, 2, 3, … without gaps and never reuses a number after a
+///   compaction; those numbers are what several relays will exchange to catch up (docs/storage.md);
+/// - a read sees one consistent state of the database.
+///
+/// The methods are `async`: a network store awaits its server. ``WeftStore`` witnesses them with its
+/// synchronous methods (each a short transaction on the calling thread).
+public protocol WorkflowStorage: Sendable {
+    // MARK: Projects
+
+    /// Creates an empty project; `StoreError.projectNameTaken` if the name is in use.
+    @discardableResult
+    func createProject(id: String, name: String, description: String?) async throws -> ProjectSummary
+    /// Every project, by name.
+    func projects() async throws -> [ProjectSummary]
+    /// The project with this id, with its credentials and workflows (deleted ones only when asked).
+    func project(id: String, includeDeleted: Bool) async throws -> Project?
+    /// The project with this name, as ``project(id:includeDeleted:)``.
+    func project(named name: String, includeDeleted: Bool) async throws -> Project?
+
+    // MARK: Workflows
+
+    /// The workflows of a project, by name, without their contents.
+    func workflows(in projectID: String, includeDeleted: Bool) async throws -> [WorkflowSummary]
+    /// The saved workflow with this id (deleted or not).
+    func workflow(id: String) async throws -> Workflow?
+    /// The live workflow named `name` in the project with id or name `project`.
+    func workflow(project: String, named name: String) async throws -> Workflow?
+    /// The id of the project a workflow belongs to.
+    func projectID(ofWorkflow workflowID: String) async throws -> String?
+    /// The stored lock_version of a workflow, without reading its contents.
+    func lockVersion(of workflowID: String) async throws -> Int?
+
+    /// Saves a workflow if the stored lock_version is `expectedLockVersion` (else `StoreError.stale`
+    /// with the stored workflow); a save that changes nothing writes nothing.
+    func saveWorkflow(
+        _ workflow: Workflow, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
+    ) async throws -> SaveResult
+    /// Creates a workflow at lock_version 1 (`StoreError.workflowExists`, `StoreError.projectNotFound`).
+    func createWorkflow(
+        _ workflow: Workflow, in projectID: String, actor: ChangeActor, source: VersionSource
+    ) async throws -> SaveResult
+    /// Marks a workflow deleted, as a save with the same optimistic lock.
+    func deleteWorkflow(
+        id: String, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
+    ) async throws -> SaveResult
+    /// Imports a project (deploy, sandbox merge, sync) in one transaction; with `expectedVersions`, a
+    /// stale import is refused whole with `StoreError.staleDeploy`.
+    func importProject(
+        _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
+    ) async throws -> ImportResult
+
+    // MARK: Versions
+
+    /// Every recorded version of a workflow, oldest first.
+    func versions(of workflowID: String) async throws -> [WorkflowVersion]
+    /// The version of a workflow saved as `lockVersion`.
+    func version(of workflowID: String, lockVersion: Int) async throws -> WorkflowVersion?
+
+    // MARK: Document log
+
+    /// Appends updates to their documents' logs in one transaction; returns their sequence numbers in
+    /// the order of `batch`. When this returns the updates are durable.
+    @discardableResult
+    func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64]
+    /// The document as stored: its snapshot and every update logged after it, read consistently.
+    func loadDocument(_ docID: String) async throws -> StoredDocument
+    /// Replaces the snapshot with one through `throughSeq` and drops the updates it includes, atomically
+    /// (`StoreError.staleCompaction`, `StoreError.compactionBeyondLog`).
+    func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) async throws
+    /// How much log the document holds after its snapshot.
+    func documentLogStats(_ docID: String) async throws -> DocumentLogStats
+    /// The ids of documents with updates in their log, by id.
+    func documentsWithLog() async throws -> [String]
+    /// Removes a document entirely; its sequence numbers start again at 1.
+    func deleteDocument(_ docID: String) async throws
+
+    // MARK: Users and roles
+
+    /// Gives `user` `role` in a project, replacing any role they had there (`StoreError.projectNotFound`).
+    func grant(user: String, project projectID: String, role: Role) async throws
+    /// Takes away `user`'s role in a project; returns whether they had one.
+    @discardableResult
+    func revoke(user: String, project projectID: String) async throws -> Bool
+    /// `user`'s role in a project, or nil for none.
+    func role(of user: String, in projectID: String) async throws -> Role?
+    /// Who has which role in a project, by user name.
+    func roles(in projectID: String) async throws -> [(user: String, role: Role)]
+    /// Records a user with no roles yet.
+    func addUser(_ name: String) async throws
+    /// Every known user, by name.
+    func users() async throws -> [String]
+
+    // MARK: Audit
+
+    /// Adds a line to the audit trail.
+    func audit(actor: String, action: String, subject: String, details: [String: YAny]) async throws
+    /// The latest `limit` lines of the audit trail, newest first; only those about `subject` when given.
+    func auditTrail(limit: Int, subject: String?) async throws -> [AuditEntry]
+
+    // MARK: Deploy lock
+
+    /// Marks "a direct deploy is running"; false while another live holder has it. A holder that died
+    /// holds nothing; acquiring again from the holder's own pid succeeds.
+    func acquireDeployLock(owner: String, pid: Int32) async throws -> Bool
+    /// Releases the deploy lock if `pid` holds it; returns whether it did.
+    @discardableResult
+    func releaseDeployLock(pid: Int32) async throws -> Bool
+    /// Who holds the deploy lock, or nil when nobody (alive) does.
+    func deployLockHolder() async throws -> DeployLockHolder?
+
+    // MARK: Drafts
+
+    /// Keeps unsaved edits a reset discarded; returns the new draft's id.
+    @discardableResult
+    func saveDraft(
+        _ workflow: Workflow, basedOn: Int, displacedBy: Int, people: [String], at time: Date
+    ) async throws -> Int
+    /// Every kept draft, oldest first; those not yet restored only, unless `includeRestored`.
+    func drafts(includeRestored: Bool) async throws -> [WorkflowDraft]
+    /// The draft numbered `id`, restored or not.
+    func draft(id: Int) async throws -> WorkflowDraft?
+    /// Marks a draft restored; false when it already was (or does not exist).
+    func markDraftRestored(id: Int, by actor: String, at time: Date) async throws -> Bool
+    /// Takes back a claim made by ``markDraftRestored(id:by:at:)``.
+    func unmarkDraftRestored(id: Int) async throws
+
+    // MARK: Size
+
+    /// The size of the database in bytes, for the relay's metrics.
+    func storeSize() async throws -> Int64
+}
+
+/// The SQLite store satisfies the protocol with its own synchronous methods (the relay keeps calling
+/// them directly for now).
+extension WeftStore: WorkflowStorage {}

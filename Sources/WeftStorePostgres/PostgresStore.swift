@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import PostgresNIO
+import WeftStore
+
+/// Weft's database on PostgreSQL: the same tables, migrations and behaviour as the SQLite ``WeftStore``,
+/// for several relays sharing one database (issue #9, docs/storage.md).
+///
+/// Open one with ``connect(_:)``, which checks the server is reachable, creates the schema if need be and
+/// migrates it, then keeps a small pool of connections (postgres-nio's `PostgresClient`). Every write
+/// method is one transaction; reads run in a `REPEATABLE READ` transaction so they see one consistent
+/// state. A method that returned has its transaction committed (`synchronous_commit` as the server has
+/// it: on by default, so durable).
+///
+/// Call ``close()`` when done: it stops the pool.
+public final class PostgresStore: WorkflowStorage {
+    /// Where the store connects (`displayURL` shows it without the password).
+    public let settings: PostgresSettings
+    let client: PostgresClient
+    let logger: Logger
+    private let runTask: Task<Void, Never>
+    /// The connection that holds the deploy lock while this store has it.
+    let deployLock = DeployLockSession()
+
+    private init(
+        settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
+    ) {
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+        self.runTask = runTask
+    }
+
+    /// Starts the pool's run loop and returns once it is about to run, so that the first query does not
+    /// find the pool idle (postgres-nio warns about that).
+    private static func startPool(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        await Task.yield()
+        return task
+    }
+
+    /// Connects to the database `url` names (`postgres://user:password@host:port/database?schema=name`),
+    /// creates its schema if missing, brings the tables to the current version, and opens the pool.
+    ///
+    /// - Throws: ``PostgresStoreError/unreachable(url:reason:)`` when the server cannot be reached or
+    ///   refuses the login, saying which URL and what to check; ``PostgresStoreError/invalidURL(_:reason:)``.
+    public static func connect(
+        _ url: String, logger: Logger = Logger(label: "weft.store.postgres")
+    ) async throws
+        -> PostgresStore
+    {
+        try await connect(PostgresSettings(url: url), logger: logger)
+    }
+
+    /// Connects with parsed settings; see ``connect(_:logger:)``.
+    public static func connect(
+        _ settings: PostgresSettings, logger: Logger = Logger(label: "weft.store.postgres")
+    ) async throws -> PostgresStore {
+        guard PostgresSettings.isValidSchemaName(settings.schema) else {
+            throw PostgresStoreError.invalidURL(
+                settings.displayURL, reason: "schema must be letters, digits and _")
+        }
+        // One plain connection first: a clear error when the server is down, and the migrations run
+        // before any pooled connection (whose search_path names the schema) is used.
+        let connection: PostgresConnection
+        let configuration = try settings.connectionConfiguration(schema: nil)
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 1, logger: logger)
+        } catch {
+            throw PostgresStoreError.unreachable(url: settings.displayURL, reason: String(reflecting: error))
+        }
+        do {
+            try await PostgresMigrations.migrate(connection, schema: settings.schema, logger: logger)
+            try await connection.close()
+        } catch {
+            _ = try? await connection.close()
+            throw PostgresStoreError.explained(error)
+        }
+        let client = PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger)
+        return PostgresStore(
+            settings: settings, client: client, logger: logger, runTask: await startPool(client))
+    }
+
+    /// Releases the deploy lock if this store holds it and stops the pool. The store is unusable after.
+    public func close() async {
+        await deployLock.close()
+        runTask.cancel()
+        _ = await runTask.value
+    }
+
+    /// Drops a schema and everything in it (the conformance tests' cleanup).
+    package func dropSchema(_ name: String) async throws {
+        guard PostgresSettings.isValidSchemaName(name), name != "public" else { return }
+        try await client.query(
+            PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
+    }
+
+    /// Runs `body` in a read-write transaction on a pooled connection: committed when it returns,
+    /// rolled back when it throws. A `StoreError` is rethrown as is; a server error becomes
+    /// ``PostgresStoreError/server(_:)`` and a pool that finds no connection ``PostgresStoreError/unreachable(url:reason:)``.
+    func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await transaction("BEGIN", body)
+    }
+
+    /// Runs `body` in a read-only transaction that sees one snapshot of the database.
+    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// Runs `body`, one statement, on a pooled connection outside any explicit transaction: the
+    /// statement is its own transaction, committed when it returns (one round trip fewer than BEGIN
+    /// and COMMIT around it, twice fewer for a single statement).
+    func autocommit<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(nil, body)
+    }
+
+    private func transaction<Result: Sendable>(
+        _ begin: String?, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger
+        do {
+            return try await inTransaction(begin, logger: logger, body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as PostgresStoreError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The pool found no connection: the server is down or refuses us. postgres-nio's pool keeps
+            // retrying for about a minute before it gives up with this.
+            throw PostgresStoreError.unreachable(url: settings.displayURL, reason: String(describing: error))
+        }
+    }
+
+    private func inTransaction<Result: Sendable>(
+        _ begin: String?, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            guard let begin else {
+                do { return try await body(connection) } catch { throw PostgresStoreError.explained(error) }
+            }
+            try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw PostgresStoreError.explained(error)
+            }
+        }
+    }
+}
+
+/// Why the PostgreSQL store could not start.
+public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The server could not be reached, or refused the connection or the login.
+    case unreachable(url: String, reason: String)
+    /// The URL is not a `postgres://` URL the store understands.
+    case invalidURL(String, reason: String)
+    /// The server refused a statement or the connection failed during one: the server's message and
+    /// SQLSTATE code, or the connection error.
+    case server(String)
+
+    /// `error` as the store reports it: a `StoreError` (or this type) as is; a postgres-nio error with its
+    /// details (postgres-nio's own description hides them).
+    static func explained(_ error: any Error) -> any Error {
+        if error is StoreError || error is PostgresStoreError || error is CancellationError { return error }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return PostgresStoreError.server(message + code)
+            }
+            return PostgresStoreError.server("\(error.code)")
+        }
+        return PostgresStoreError.server(String(reflecting: error))
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let url, let reason):
+            """
+            cannot connect to PostgreSQL at \(url): \(reason)
+            Check that the server is running and listens on that host and port (pg_lsclusters, \
+            `pg_isready -h HOST -p PORT`), that the database exists, and that pg_hba.conf lets this user in.
+            """
+        case .invalidURL(let url, let reason):
+            "not a PostgreSQL URL the store understands: \(url) (\(reason))"
+        case .server(let message): "PostgreSQL: \(message)"
+        }
+    }
+}
