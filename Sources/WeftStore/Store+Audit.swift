@@ -39,6 +39,6 @@ extension WeftStore {
     ) throws {
         try db.execute(
             sql: "INSERT INTO audit (time, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-            arguments: [time, actor, action, subject, try JSONColumns.encode(details)])
+            arguments: [time.storeText, actor, action, subject, try JSONColumns.encode(details)])
     }
 }

@@ -26,7 +26,7 @@ extension WeftStore {
                     INSERT INTO deploy_lock (id, owner, pid, acquired_at) VALUES (1, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET
                         owner = excluded.owner, pid = excluded.pid, acquired_at = excluded.acquired_at
-                    """, arguments: [owner, pid, Date()])
+                    """, arguments: [owner, pid, Date().storeText])
             return true
         }
     }

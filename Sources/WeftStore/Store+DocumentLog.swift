@@ -13,7 +13,7 @@ extension WeftStore {
     public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) throws -> [Int64] {
         guard !batch.isEmpty else { return [] }
         return try pool.write { db in
-            let now = Date()
+            let now = Date().storeText
             var lastSeq: [String: Int64] = [:]
             var seqs: [Int64] = []
             seqs.reserveCapacity(batch.count)
@@ -86,7 +86,7 @@ extension WeftStore {
                     ON CONFLICT (doc_id) DO UPDATE SET
                         snapshot = excluded.snapshot, through_seq = excluded.through_seq, size = excluded.size,
                         updated_at = excluded.updated_at
-                    """, arguments: [docID, Data(snapshot), throughSeq, snapshot.count, Date()])
+                    """, arguments: [docID, Data(snapshot), throughSeq, snapshot.count, Date().storeText])
             try db.execute(
                 sql: "DELETE FROM document_log WHERE doc_id = ? AND seq <= ?", arguments: [docID, throughSeq])
         }

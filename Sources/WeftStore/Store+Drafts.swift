@@ -19,7 +19,7 @@ extension WeftStore {
                     """,
                 arguments: [
                     workflow.id, basedOn, displacedBy, try JSONColumns.encode(workflow),
-                    try JSONColumns.encode(people.sorted()), time,
+                    try JSONColumns.encode(people.sorted()), time.storeText,
                 ])
             let id = Int(db.lastInsertedRowID)
             try Self.insertAudit(
@@ -53,7 +53,7 @@ extension WeftStore {
             try db.execute(
                 sql:
                     "UPDATE drafts SET restored_at = ?, restored_by = ? WHERE id = ? AND restored_at IS NULL",
-                arguments: [time, actor, id])
+                arguments: [time.storeText, actor, id])
             guard db.changesCount == 1 else { return false }
             let workflowID = try String.fetchOne(
                 db, sql: "SELECT workflow_id FROM drafts WHERE id = ?", arguments: [id])

@@ -14,7 +14,7 @@ extension WeftStore {
             try Self.checkNameFree(db, name: name, projectID: id)
             try db.execute(
                 sql: "INSERT INTO projects (id, name, description, updated_at) VALUES (?, ?, ?, ?)",
-                arguments: [id, name, description, Date()])
+                arguments: [id, name, description, Date().storeText])
             return ProjectSummary(id: id, name: name, description: description)
         }
     }
@@ -94,7 +94,7 @@ extension WeftStore {
                 INSERT INTO projects (id, name, description, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, description = excluded.description, updated_at = excluded.updated_at
-                """, arguments: [project.id, project.name, project.description, now])
+                """, arguments: [project.id, project.name, project.description, now.storeText])
         try db.execute(sql: "DELETE FROM project_credentials WHERE project_id = ?", arguments: [project.id])
         for (ordinal, credential) in project.credentials.enumerated() {
             try db.execute(

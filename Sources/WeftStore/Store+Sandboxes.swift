@@ -29,7 +29,7 @@ extension WeftStore {
             try db.execute(
                 sql:
                     "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [sandboxID, parentID, createdBy, now])
+                arguments: [sandboxID, parentID, createdBy, now.storeText])
             for workflow in parent.workflows {
                 var (copy, ids) = SandboxIDMap.fork(workflow, newID: newID)
                 copy.lockVersion = 1
@@ -46,7 +46,7 @@ extension WeftStore {
                     """, arguments: [sandboxID, parentID])
             try db.execute(
                 sql: "INSERT INTO users (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                arguments: [createdBy, now])
+                arguments: [createdBy, now.storeText])
             try db.execute(
                 sql: """
                     INSERT INTO project_roles (user, project_id, role) VALUES (?, ?, 'owner')
@@ -115,7 +115,7 @@ extension WeftStore {
             for link in links { try Self.writeLink(db, sandboxID: sandboxID, link) }
             try db.execute(
                 sql: "UPDATE sandboxes SET merged_at = ?, merges = merges + 1 WHERE project_id = ?",
-                arguments: [Date(), sandboxID])
+                arguments: [Date().storeText, sandboxID])
             try Self.insertAudit(
                 db, time: Date(), actor: actor.name, action: "sandbox.merged", subject: sandboxID,
                 details: [
@@ -197,7 +197,7 @@ extension WeftStore {
                     """,
                 arguments: [
                     sync.repository, sync.project, sync.projectID, sync.file, sync.state, sync.lastCommit,
-                    sync.syncedAt,
+                    sync.syncedAt.storeText,
                 ])
         }
     }

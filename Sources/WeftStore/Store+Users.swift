@@ -67,6 +67,6 @@ extension WeftStore {
     private static func insertUser(_ db: Database, name: String) throws {
         try db.execute(
             sql: "INSERT INTO users (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-            arguments: [name, Date()])
+            arguments: [name, Date().storeText])
     }
 }

@@ -126,7 +126,7 @@ enum WorkflowRows {
                 """,
             arguments: [
                 workflow.id, projectID, workflow.name, lockVersion, workflow.deletedAt, workflow.concurrency,
-                workflow.enableJobLogs, extra, now,
+                workflow.enableJobLogs, extra, now.storeText,
             ])
         for table in ["jobs", "triggers", "edges", "positions"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE workflow_id = ?", arguments: [workflow.id])
@@ -188,7 +188,7 @@ enum WorkflowRows {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                workflow.id, workflow.lockVersion, actor.name, actor.kind.rawValue, source.rawValue, now,
+                workflow.id, workflow.lockVersion, actor.name, actor.kind.rawValue, source.rawValue, now.storeText,
                 try JSONColumns.encode(workflow),
             ])
     }
