@@ -18,11 +18,14 @@ struct Outbound: Sendable {
 
     @discardableResult
     func send(frame: [UInt8]) -> Bool {
-        guard queue.push(frame) else {
+        switch queue.push(frame) {
+        case .queued: return true
+        case .full:
             onOverflow()
             return false
+        case .closed:
+            return false  // the connection is ending anyway: nothing to report, nobody to blame
         }
-        return true
     }
 
     func finish() { queue.finish() }
@@ -60,32 +63,42 @@ final class OutboundQueue: Sendable {
     /// Bytes queued and not yet taken by the writer.
     var queuedBytes: Int { state.withLock { $0.queuedBytes } }
 
-    /// Adds a frame; false when it would take the queue past its limit, or the queue is finished.
-    func push(_ frame: [UInt8]) -> Bool {
+    /// What became of a pushed frame.
+    enum PushResult: Equatable {
+        /// Queued, or handed straight to the waiting writer.
+        case queued
+        /// Refused: it would take the queue past its limit (the client is not reading).
+        case full
+        /// Refused: the queue is finished (the connection is closing).
+        case closed
+    }
+
+    /// Adds a frame, unless it would take the queue past its limit or the queue is finished.
+    func push(_ frame: [UInt8]) -> PushResult {
         enum Outcome {
-            case refused, queued
+            case refused(PushResult), queued
             case handed(CheckedContinuation<[[UInt8]]?, Never>)
         }
         // One critical section: a writer that starts waiting between a check and an append would
         // sleep on a frame it never hears of.
         let outcome: Outcome = state.withLock { state in
-            guard !state.finished else { return .refused }
+            guard !state.finished else { return .refused(.closed) }
             if let waiter = state.waiter {
                 state.waiter = nil
                 return .handed(waiter)
             }
             let pending = state.queuedBytes
-            guard pending == 0 || pending + frame.count <= byteLimit else { return .refused }
+            guard pending == 0 || pending + frame.count <= byteLimit else { return .refused(.full) }
             state.frames.append(frame)
             state.queuedBytes += frame.count
             return .queued
         }
         switch outcome {
-        case .refused: return false
-        case .queued: return true
+        case .refused(let reason): return reason
+        case .queued: return .queued
         case .handed(let waiter):
             waiter.resume(returning: [frame])
-            return true
+            return .queued
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
     @Test func everyQueuedFrameReachesTheWriterInOrderInBoundedBatches() async {
         let queue = OutboundQueue(byteLimit: 1 << 20)
         let frames = (0..<300).map { frame($0, size: 1_000) }
-        for frame in frames { #expect(queue.push(frame)) }
+        for frame in frames { #expect(queue.push(frame) == .queued) }
         queue.finish()
         var received: [[UInt8]] = []
         var batches = 0
@@ -31,16 +31,16 @@ import Testing
 
     @Test func theLimitIsInBytesAndOneLargeFrameStillGoesToAnEmptyQueue() async {
         let queue = OutboundQueue(byteLimit: 10_000)
-        #expect(queue.push(frame(1, size: 25_000)), "a frame above the limit goes when nothing else waits")
-        #expect(!queue.push(frame(2, size: 10)), "but nothing may join it")
+        #expect(queue.push(frame(1, size: 25_000)) == .queued, "a frame above the limit goes when nothing else waits")
+        #expect(queue.push(frame(2, size: 10)) == .full, "but nothing may join it")
         #expect(await queue.next()?.map(\.count) == [25_000])
 
-        for index in 0..<10 { #expect(queue.push(frame(index, size: 1_000))) }
+        for index in 0..<10 { #expect(queue.push(frame(index, size: 1_000)) == .queued) }
         #expect(queue.queuedBytes == 10_000)
-        #expect(!queue.push(frame(11, size: 1)), "the 10,001st byte is refused")
-        #expect(queue.push([]), "an empty frame costs nothing")
+        #expect(queue.push(frame(11, size: 1)) == .full, "the 10,001st byte is refused")
+        #expect(queue.push([]) == .queued, "an empty frame costs nothing")
         #expect(await queue.next()?.count == 11)
-        #expect(queue.push(frame(12, size: 10_000)), "room again once the writer took the batch")
+        #expect(queue.push(frame(12, size: 10_000)) == .queued, "room again once the writer took the batch")
     }
 
     @Test func aWaitingWriterWakesForTheNextFrameAndFinishEndsIt() async {
@@ -54,12 +54,12 @@ import Testing
         for index in 0..<200 {
             let next = frame(index, size: 3)
             // The writer may be behind; a refused frame would be a lost one, so wait for room.
-            while !queue.push(next) { await Task.yield() }
+            while queue.push(next) != .queued { await Task.yield() }
             sent.append(next)
             if index % 7 == 0 { await Task.yield() }
         }
         queue.finish()
         #expect(await writer.value == sent)
-        #expect(!queue.push([1]), "a finished queue takes nothing")
+        #expect(queue.push([1]) == .closed, "a finished queue takes nothing, and says it is closed, not full")
     }
 }
