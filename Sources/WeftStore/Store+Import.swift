@@ -36,23 +36,10 @@ extension WeftStore {
         _ db: Database, _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
     ) throws -> ImportResult {
         let now = Date()
-        var stored: [String: Workflow] = [:]
-        var moved: [String: VersionMove] = [:]
-        for workflow in project.workflows {
-            let current = try WorkflowRows.fetch(db, id: workflow.id)
-            if let current, current.projectID != project.id {
-                throw StoreError.workflowInOtherProject(workflow: workflow.id, project: current.projectID)
-            }
-            stored[workflow.id] = current?.workflow
-            if let expectedVersions {
-                let expected = expectedVersions[workflow.id] ?? 0
-                let found = current?.workflow.lockVersion ?? 0
-                if expected != found {
-                    moved[workflow.id] = VersionMove(expected: expected, current: found)
-                }
-            }
-        }
-        guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
+        var current: [String: (workflow: Workflow, projectID: String)?] = [:]
+        for workflow in project.workflows { current[workflow.id] = try WorkflowRows.fetch(db, id: workflow.id) }
+        var stored = try ImportCheck.storedWorkflows(
+            of: project, current: current, expectedVersions: expectedVersions)
 
         let projectChanged = try Self.upsertProject(db, project, now: now)
         var changed: [WorkflowChange] = []

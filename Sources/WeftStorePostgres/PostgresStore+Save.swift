@@ -96,23 +96,12 @@ extension PostgresStore {
     ) async throws -> ImportResult {
         try await writeSession { sql in
             let now = Date()
-            var stored: [String: Workflow] = [:]
-            var moved: [String: VersionMove] = [:]
+            var current: [String: (workflow: Workflow, projectID: String)?] = [:]
             for workflow in project.workflows {
-                let current = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
-                if let current, current.projectID != project.id {
-                    throw StoreError.workflowInOtherProject(workflow: workflow.id, project: current.projectID)
-                }
-                stored[workflow.id] = current?.workflow
-                if let expectedVersions {
-                    let expected = expectedVersions[workflow.id] ?? 0
-                    let found = current?.workflow.lockVersion ?? 0
-                    if expected != found {
-                        moved[workflow.id] = VersionMove(expected: expected, current: found)
-                    }
-                }
+                current[workflow.id] = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
             }
-            guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
+            var stored = try ImportCheck.storedWorkflows(
+                of: project, current: current, expectedVersions: expectedVersions)
 
             let projectChanged = try await Self.upsertProject(sql, project, now: now)
             var changed: [WorkflowChange] = []

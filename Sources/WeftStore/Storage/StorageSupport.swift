@@ -117,3 +117,35 @@ extension SaveResult {
             workflow: workflow, previous: previous)
     }
 }
+
+/// The checks an import makes before it writes anything, the same in every store.
+package enum ImportCheck {
+    /// The stored workflows the import replaces, by id, once `current` (each of the project's
+    /// workflows as stored now, with its project, or nil when new) passes the checks: no workflow may
+    /// belong to another project, and with `expectedVersions` (a state file's) every workflow must be
+    /// at the version expected (0 for a new one), or nothing is written.
+    ///
+    /// - Throws: ``StoreError/workflowInOtherProject(workflow:project:)``,
+    ///   ``StoreError/staleDeploy(moved:)`` naming every workflow that moved.
+    package static func storedWorkflows(
+        of project: Project, current: [String: (workflow: Workflow, projectID: String)?],
+        expectedVersions: [String: Int]?
+    ) throws -> [String: Workflow] {
+        var stored: [String: Workflow] = [:]
+        var moved: [String: VersionMove] = [:]
+        for workflow in project.workflows {
+            let found = current[workflow.id] ?? nil
+            if let found, found.projectID != project.id {
+                throw StoreError.workflowInOtherProject(workflow: workflow.id, project: found.projectID)
+            }
+            stored[workflow.id] = found?.workflow
+            if let expectedVersions {
+                let expected = expectedVersions[workflow.id] ?? 0
+                let version = found?.workflow.lockVersion ?? 0
+                if expected != version { moved[workflow.id] = VersionMove(expected: expected, current: version) }
+            }
+        }
+        guard moved.isEmpty else { throw StoreError.staleDeploy(moved: moved) }
+        return stored
+    }
+}
