@@ -61,10 +61,17 @@ struct Provisioner: Sendable {
         var newOwner: String?
         if let requester, requester.sharedMode {
             let store = services.store
-            if let existing = (try? store.project(id: project.id, includeDeleted: true))
-                ?? (try? store.project(named: project.name))
-            {
-                let role = try? store.role(of: requester.name, in: existing.id)
+            let existing: Project?
+            let role: ProjectRole?
+            do {
+                // A failed read must refuse, never count as "no such project" (which would make the
+                // requester an owner).
+                existing = try store.project(id: project.id, includeDeleted: true) ?? store.project(named: project.name)
+                role = try existing.flatMap { try store.role(of: requester.name, in: $0.id) }
+            } catch {
+                return .deployFailed(reason: "internal", message: "could not read the project's roles: \(error)")
+            }
+            if let existing {
                 guard let role, role.canAdmin else {
                     return .deployFailed(
                         reason: "forbidden",

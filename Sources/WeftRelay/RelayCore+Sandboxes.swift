@@ -11,12 +11,13 @@ extension RelayCore {
 
     /// The sandboxes (of one parent project when named); answers `sandbox_list_reply`.
     public func listSandboxes(project: String?) async -> ControlMessage {
-        SandboxMerger(services: services).list(project: project)
+        // Direct access to the database file: whoever can open it sees everything, as in local mode.
+        SandboxMerger(services: services).list(project: project, by: Requester(name: "local", sharedMode: false))
     }
 
     /// What merging `sandbox` would change; answers `sandbox_diff_reply`.
     public func diffSandbox(_ sandbox: String) async -> ControlMessage {
-        SandboxMerger(services: services).diff(sandbox: sandbox)
+        SandboxMerger(services: services).diff(sandbox: sandbox, by: Requester(name: "local", sharedMode: false))
     }
 
     /// Merges `sandbox` into its parent and reconciles every workflow it changed, live or persisted;

@@ -581,9 +581,11 @@ actor Room {
             newVersion: newVersion, oldBase: oldBase, to: doc, policy: services.configuration.externalUpdatePolicy,
             origin: RelayOrigin.relay)
         base = newVersion
-        try await commitRelayUpdates()
+        // Keep the discarded edits before anything can fail: a commit that throws below must not lose
+        // them (the rebase itself stays queued and is retried).
         keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
         if !outcome.stillDirty { unsavedEditors.removeAll() }
+        try await commitRelayUpdates()
         let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
         let notice = WireMessage.control(
             .workflowSaved(

@@ -60,7 +60,7 @@ struct SandboxMerger: Sendable {
         }
     }
 
-    func list(project key: String?) -> ControlMessage {
+    func list(project key: String?, by requester: Requester) -> ControlMessage {
         do {
             var parentID: String?
             if let key {
@@ -69,8 +69,9 @@ struct SandboxMerger: Sendable {
                 }
                 parentID = parent.id
             }
-            return .sandboxListReply(
-                sandboxes: .array(try store.sandboxes(of: parentID).map { .object(Self.json($0)) }))
+            // In shared mode a person sees the sandboxes of the projects they have a role in.
+            let visible = try store.sandboxes(of: parentID).filter { try role(of: requester, in: $0.parent.id) != nil }
+            return .sandboxListReply(sandboxes: .array(visible.map { .object(Self.json($0)) }))
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
         }
@@ -78,10 +79,15 @@ struct SandboxMerger: Sendable {
 
     // MARK: Diff and merge
 
-    func diff(sandbox key: String) -> ControlMessage {
+    func diff(sandbox key: String, by requester: Requester) -> ControlMessage {
         do {
             guard let sandbox = try store.sandbox(key) else {
                 return .sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\"")
+            }
+            guard try role(of: requester, in: sandbox.parent.id) != nil else {
+                return .sandboxFailed(
+                    reason: "forbidden",
+                    message: "\(requester.name) has no role in \(sandbox.parent.name); ask an owner to grant one")
             }
             let plan = try MergePlan(sandbox: sandbox, store: store, force: false)
             return .sandboxDiffReply(diff: plan.json(committed: nil))

@@ -264,6 +264,17 @@ extension RelaySuite {
                 try sam.edit { $0.name = "workflow 1 (sandbox)" }
                 guard case .saved = try sam.save() else { throw TestSupportError("the sandbox save failed") }
 
+                // Without a role in the parent, its sandboxes are neither listed nor compared.
+                let revokedAgain = try WeftExecutable.run(
+                    ["users", "revoke", me, "--project", ProjectFile.projectName, "--db", relay.database])
+                #expect(revokedAgain.status == 0, "\(revokedAgain.standardErrorText)")
+                let hiddenDiff = try relay.weftCommand(["sandbox", "diff", Self.sandbox], expectSuccess: false)
+                #expect(hiddenDiff.status == 1)
+                #expect(hiddenDiff.standardErrorText.contains("no role in"), "\(hiddenDiff.standardErrorText)")
+                let hiddenList = try relay.weftCommand(["sandbox", "list"])
+                #expect(!hiddenList.standardOutputText.contains(Self.sandbox), "\(hiddenList.standardOutputText)")
+                try grant(me, role: "editor", project: ProjectFile.projectName, relay: relay)
+
                 let editor = try relay.weftCommand(["sandbox", "merge", Self.sandbox], expectSuccess: false)
                 #expect(editor.status == 1)
                 #expect(
