@@ -37,7 +37,10 @@ struct Outbound: Sendable {
 /// together: one syscall, and one wakeup of the client, for many frames when a room is busy.
 ///
 /// The bound is in unsent bytes (docs/protocol.md, "Limits"), not frames, so a client that stops
-/// reading costs the relay at most `byteLimit` whatever the frames' sizes. One frame larger than the
+/// reading costs the relay about `byteLimit` whatever the frames' sizes. A frame counts against the
+/// limit with at most half of it, so one very large frame (the sync of a big document) leaves room for
+/// the acks and presence that follow it to a client that is reading; a stuck client still fills the
+/// limit after at most two such frames. One frame larger than the
 /// limit is still accepted into an empty queue: a big document's sync must reach a client that
 /// reads.
 final class OutboundQueue: Sendable {
@@ -52,6 +55,8 @@ final class OutboundQueue: Sendable {
         /// Index of the first frame not yet taken (frames before it are dropped in bulk).
         var head = 0
         var queuedBytes = 0
+        /// What the queued frames count against the limit (``OutboundQueue/charge(of:)`` each).
+        var charged = 0
         var waiter: CheckedContinuation<[[UInt8]]?, Never>?
         var finished = false
     }
@@ -59,6 +64,9 @@ final class OutboundQueue: Sendable {
     private let state = Mutex(State())
 
     init(byteLimit: Int) { self.byteLimit = byteLimit }
+
+    /// What a frame of `size` bytes counts against the limit.
+    func charge(of size: Int) -> Int { min(size, max(1, byteLimit / 2)) }
 
     /// Bytes queued and not yet taken by the writer.
     var queuedBytes: Int { state.withLock { $0.queuedBytes } }
@@ -87,8 +95,9 @@ final class OutboundQueue: Sendable {
                 state.waiter = nil
                 return .handed(waiter)
             }
-            let pending = state.queuedBytes
-            guard pending == 0 || pending + frame.count <= byteLimit else { return .refused(.full) }
+            let charge = charge(of: frame.count)
+            guard state.charged == 0 || state.charged + charge <= byteLimit else { return .refused(.full) }
+            state.charged += charge
             state.frames.append(frame)
             state.queuedBytes += frame.count
             return .queued
@@ -118,7 +127,7 @@ final class OutboundQueue: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let batch: [[UInt8]]?? = state.withLock { state in
-                    if state.head < state.frames.count { return .some(Self.take(from: &state)) }
+                    if state.head < state.frames.count { return .some(self.take(from: &state)) }
                     if state.finished { return .some(nil) }
                     state.waiter = continuation
                     return .none
@@ -130,15 +139,18 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    private static func take(from state: inout State) -> [[UInt8]] {
+    private func take(from state: inout State) -> [[UInt8]] {
         var end = state.head
         var bytes = 0
-        while end < state.frames.count, end == state.head || bytes + state.frames[end].count <= batchBytes {
+        var charged = 0
+        while end < state.frames.count, end == state.head || bytes + state.frames[end].count <= Self.batchBytes {
             bytes += state.frames[end].count
+            charged += charge(of: state.frames[end].count)
             end += 1
         }
         let batch = Array(state.frames[state.head..<end])
         state.queuedBytes -= bytes
+        state.charged -= charged
         if end == state.frames.count {
             state.frames.removeAll(keepingCapacity: true)
             state.head = 0
