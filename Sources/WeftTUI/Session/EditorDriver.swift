@@ -60,6 +60,8 @@ public final class EditorDriver {
         var index = 0
         while index < queue.count {
             let before = state.toasts.toasts.map(\.id)
+            // Where this event's answers go: right after it, in order, before any key still waiting.
+            var answerSlot = index + 1
             for effect in state.apply(queue[index]) {
                 switch effect {
                 case .save:
@@ -70,19 +72,26 @@ public final class EditorDriver {
                     session.select(nodeID: id)
                 case .edit(let request):
                     let failure = carryOut(request)
-                    queue.append(.localChange(localChange(failure: failure)))
+                    queue.insert(.localChange(localChange(failure: failure)), at: answerSlot)
+                    answerSlot += 1
                 case .undo:
                     session.endUndoStep()
                     let undone = session.undo()
-                    queue.append(.localChange(localChange(failure: undone ? nil : "there was nothing to undo")))
+                    // Next, before any key still waiting in this batch: those keys must see the
+                    // document as the undo left it, or their offsets would land elsewhere.
+                    queue.insert(
+                        .localChange(localChange(failure: undone ? nil : "there was nothing to undo")), at: answerSlot)
+                    answerSlot += 1
                     // An open body's cursor is read back from its relative position after the batch.
-                    cursorNeedsResolving = undone
+                    cursorNeedsResolving = cursorNeedsResolving || undone
                     documentChangedLocally = documentChangedLocally || undone
                 case .redo:
                     session.endUndoStep()
                     let redone = session.redo()
-                    queue.append(.localChange(localChange(failure: redone ? nil : "there was nothing to redo")))
-                    cursorNeedsResolving = redone
+                    queue.insert(
+                        .localChange(localChange(failure: redone ? nil : "there was nothing to redo")), at: answerSlot)
+                    answerSlot += 1
+                    cursorNeedsResolving = cursorNeedsResolving || redone
                     documentChangedLocally = documentChangedLocally || redone
                 case .redraw:
                     wantsRedraw = true

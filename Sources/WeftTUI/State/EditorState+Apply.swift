@@ -34,6 +34,7 @@ extension EditorState {
             setDirty(dirty)
             setRelayErrors(FieldErrors())
             setSavesAtVersion(nil)
+            setPendingRebase(nil)
             toast(.info, "Saved version \(version).")
             if quitsAfterSave {
                 setQuitsAfterSave(false)

@@ -89,9 +89,11 @@ extension EditorState {
             }
         } else if case .character(let character) = key {
             edit = editor.insert(String(character))
-        } else if case .alt(let character) = key {
-            // An Alt the table does not know: it was Esc and a key, typed quickly.
-            return handleKey(.escape) + handleKey(.character(character))
+        } else if case .alt = key {
+            // An Alt the body does not know does nothing: replayed as Esc and a key it would close the
+            // body and run a graph command (Alt-a would add a job, Alt-u undo).
+            toast(.info, "That key does nothing in a body. ? lists the keys; Esc goes back to the graph.")
+            return []
         }
         editor.scrollCursorIntoView(bodyTextSize(lineCount: editor.buffer.lineCount))
         body = editor

@@ -11,6 +11,11 @@ extension EditorState {
                 setMode(.normal)
                 return rebaseAndSave(onto: stale.currentLockVersion)
             }
+            if let stale = pendingRebase {
+                setPendingRebase(nil)
+                dismissToast()
+                return committed + rebaseAndSave(onto: stale.currentLockVersion)
+            }
             return committed + requestSave()
         }
         if case .alt(let character) = key, mode != .body {

@@ -6,6 +6,15 @@ extension EditorState {
     mutating func applySaveRefused(_ refusal: SaveRefusal) -> [EditorEffect] {
         setQuitsAfterSave(false)
         if let stale = refusal.stale, refusal.reason == "stale" {
+            if mode == .body {
+                setPendingRebase(stale)
+                let moved = movedDescription(stale)
+                toast(
+                    .warning,
+                    "Not saved: v\(stale.currentLockVersion) came first\(moved.isEmpty ? "" : " (moved: \(moved))"). "
+                        + "Ctrl-S rebases and saves again.", sticky: true)
+                return []
+            }
             setMode(.confirmRebase(stale))
             return []
         }

@@ -66,6 +66,9 @@ public struct EditorState: Hashable, Sendable {
     public private(set) var quitsAfterSave = false
     /// The injected clock's last reading.
     public private(set) var now: Duration
+    /// A stale refusal that came while typing in a body: rather than a question that would take the
+    /// next keystroke, the message line says so and the next Ctrl-S rebases and saves again.
+    public private(set) var pendingRebase: StaleSave?
     /// Whether our own edits can be undone or redone now (from the last ``LocalChange``).
     public private(set) var canUndo = false
     public private(set) var canRedo = false
@@ -146,6 +149,7 @@ public struct EditorState: Hashable, Sendable {
     }
 
     mutating func setDirty(_ dirty: Bool) { isDirty = dirty }
+    mutating func setPendingRebase(_ stale: StaleSave?) { pendingRebase = stale }
     mutating func setLockVersion(_ version: Int) { lockVersion = version }
     mutating func setConnection(_ status: ConnectionStatus) { connection = status }
     mutating func setParticipants(_ list: [Participant]) { participants = list }
