@@ -16,12 +16,16 @@ extension EditorState {
             advanceClock(to: time)
             return []
         case .remoteChange(let change):
+            let before = workflow
             let effects = applyRemoteChange(change)
             closeFormsOnVanishedEntities()
+            keepInspectorOnItsField(from: before)
             return effects
         case .workflowSaved(let version):
+            let before = workflow
             let effects = applyWorkflowSaved(version)
             closeFormsOnVanishedEntities()
+            keepInspectorOnItsField(from: before)
             // A version saved by anyone clears the relay's messages (it validated).
             setRelayErrors(FieldErrors())
             return effects + saveIfRebaseWaited()

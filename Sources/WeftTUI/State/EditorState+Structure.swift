@@ -42,6 +42,26 @@ extension EditorState {
         }
     }
 
+    /// Keeps the form on the field it was on when someone else's change altered which fields there
+    /// are (a trigger's type, an edge's condition): the focus is a place in the list, and text being
+    /// typed must never be committed into whatever field took that place. A field that is gone takes
+    /// the typing with it, said in a message.
+    mutating func keepInspectorOnItsField(from before: Workflow) {
+        guard case .inspector(var inspector) = mode, let field = inspector.focusedField(in: before) else { return }
+        let fields = FormField.fields(for: inspector.entityID, in: workflow)
+        if let place = fields.firstIndex(of: field) {
+            guard place != inspector.focus else { return }
+            inspector.focus = place
+        } else {
+            if inspector.editing != nil {
+                toast(.warning, "“\(field.label)” is gone: someone changed this entity; what you typed was not kept.")
+            }
+            inspector.editing = nil
+            inspector.focus = min(inspector.focus, max(0, fields.count - 1))
+        }
+        setMode(.inspector(inspector))
+    }
+
     func entityExists(_ id: String) -> Bool {
         id == workflow.id || workflow.job(id) != nil || workflow.trigger(id) != nil
             || workflow.edge(id) != nil
