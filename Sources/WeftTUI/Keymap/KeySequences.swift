@@ -4,7 +4,10 @@
 /// - `Esc` then a printable character in the same read is Alt and that character (`Esc b` → Alt-b);
 /// - `Esc [ 1 ; m X` (xterm's modified cursor keys, `X` one of `A B C D H F`, `m` 2 Shift, 3 Alt,
 ///   5 Ctrl) is Shift-, Alt- or Ctrl- and the arrow, Home or End;
-/// - anything else stays as it came.
+/// - `Esc [ A` … `Esc [ F` without parameters are the plain arrows, Home and End;
+/// - any other complete control sequence (`Esc [`, parameter bytes `0`–`?`, intermediate bytes
+///   space–`/`, a final byte `@`–`~`) is a key nobody binds, and is dropped;
+/// - anything else (an `Esc` alone, a sequence cut off at the end of the read) stays as it came.
 public enum KeySequences {
     public static func fold(_ keys: [Key]) -> [Key] {
         var result: [Key] = []
@@ -22,12 +25,42 @@ public enum KeySequences {
             } else if case .character(let character) = keys[index + 1], character != "[" {
                 result.append(.alt(character))
                 index += 2
+            } else if let (key, length) = otherControlSequence(keys, from: index + 1) {
+                // A complete sequence this table does not name is dropped whole: typed out it would
+                // put `[1;6C` into a body.
+                if let key { result.append(key) }
+                index += 1 + length
             } else {
                 result.append(.escape)
                 index += 1
             }
         }
         return result
+    }
+
+    /// A complete control sequence `[ params intermediates final` from `start`: the key it stands for
+    /// when it is a plain cursor key (nil for one nobody binds) and how many keys it took; nil when
+    /// it is not one, or is cut off.
+    private static func otherControlSequence(_ keys: [Key], from start: Int) -> (Key?, Int)? {
+        guard start < keys.count, keys[start] == .character("[") else { return nil }
+        var index = start + 1
+        var sawParameters = false
+        while index < keys.count, case .character(let character) = keys[index],
+            let value = character.asciiValue, (0x30...0x3F).contains(value)
+        {
+            sawParameters = true
+            index += 1
+        }
+        while index < keys.count, case .character(let character) = keys[index],
+            let value = character.asciiValue, (0x20...0x2F).contains(value)
+        {
+            index += 1
+        }
+        guard index < keys.count, case .character(let final) = keys[index], let value = final.asciiValue,
+            (0x40...0x7E).contains(value)
+        else { return nil }
+        let plain: [Character: Key] = ["A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end]
+        return (sawParameters ? nil : plain[final], index - start + 1)
     }
 
     /// `[ 1 ; m X` from `start`: the key and how many keys it took.
