@@ -134,8 +134,8 @@ final class UpdatePipeline: Sendable {
         for continuation in wake { continuation.resume() }
     }
 
-    /// The connection closed: what settles from now on sends nothing (its send queue is finished, and
-    /// a refused send would count as a client that stopped reading).
+    /// The connection closed: what settles from now on sends nothing (nobody is there to read it; its
+    /// send queue is finished and would refuse the frames anyway).
     func close() { state.withLock { $0.closed = true } }
 
     /// Returns once every registered update is settled and acknowledged.
