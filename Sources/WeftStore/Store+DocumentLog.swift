@@ -56,6 +56,27 @@ extension WeftStore {
         }
     }
 
+    /// The updates logged for `docID` after `seq`, with the snapshot only when it covers some of them
+    /// (a compaction dropped them from the log); see ``WorkflowStorage/loadDocument(_:after:)``.
+    public func loadDocument(_ docID: String, after seq: Int64) throws -> StoredDocument {
+        try pool.read { db in
+            let snapshot = try Row.fetchOne(
+                db, sql: "SELECT snapshot, through_seq FROM document_snapshots WHERE doc_id = ? AND through_seq > ?",
+                arguments: [docID, seq])
+            let throughSeq: Int64 = snapshot?["through_seq"] ?? seq
+            let updates = try Row.fetchAll(
+                db, sql: #"SELECT seq, "update" FROM document_log WHERE doc_id = ? AND seq > ? ORDER BY seq"#,
+                arguments: [docID, throughSeq]
+            ).map { row in
+                let data: Data = row["update"]
+                return LoggedUpdate(seq: row["seq"], bytes: [UInt8](data))
+            }
+            let snapshotBytes: Data? = snapshot?["snapshot"]
+            return StoredDocument(
+                snapshot: snapshotBytes.map { [UInt8]($0) }, throughSeq: throughSeq, updates: updates)
+        }
+    }
+
     /// Replaces the document's snapshot with `snapshot`, the state through update `throughSeq`, and
     /// deletes the updates it includes — atomically, so a crash leaves either the old snapshot and the
     /// whole log or the new snapshot and the rest of the log.

@@ -170,6 +170,8 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equata
     /// The server refused a statement or the connection failed during one: the server's message and
     /// SQLSTATE code, or the connection error.
     case server(String)
+    /// The feature is not available on PostgreSQL yet (issue #9 phase 2).
+    case notBuiltYet(String)
 
     /// `error` as the store reports it: a `StoreError` (or this type) as is; a postgres-nio error with its
     /// details (postgres-nio's own description hides them).
@@ -187,6 +189,8 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equata
 
     public var description: String {
         switch self {
+        case .notBuiltYet(let feature):
+            "\(feature) on PostgreSQL is not built yet (issue #9); use a SQLite database (--db PATH) for it"
         case .unreachable(let url, let reason):
             """
             cannot connect to PostgreSQL at \(url): \(reason)

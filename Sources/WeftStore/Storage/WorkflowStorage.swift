@@ -139,12 +139,70 @@ public protocol WorkflowStorage: Sendable {
     /// Takes back a claim made by ``markDraftRestored(id:by:at:)``.
     func unmarkDraftRestored(id: Int) async throws
 
+    // MARK: Sandboxes and repository sync
+
+    /// Copies project `parentID` into a new project `name` with new ids, keeping the mapping and each
+    /// workflow's fork point (`StoreError.projectNotFound`, `StoreError.projectNameTaken`).
+    func createSandbox(
+        of parentID: String, name: String, createdBy: String, actor: ChangeActor, newID: () -> String
+    ) async throws -> SandboxSummary
+    /// The sandbox with this name or id, or nil when there is none (or the project is not a sandbox).
+    func sandbox(_ nameOrID: String) async throws -> SandboxSummary?
+    /// Every sandbox, or those of one parent project (by id), by name.
+    func sandboxes(of parentID: String?) async throws -> [SandboxSummary]
+    /// How each of a sandbox's workflows maps onto its parent's, with its fork point.
+    func sandboxLinks(_ sandboxID: String) async throws -> [SandboxLink]
+    /// Imports the merged parent (as ``importProject(_:actor:source:expectedVersions:)`` with source
+    /// merge, refused whole when stale) and advances the sandbox's fork points to `links`, in one
+    /// transaction.
+    func commitSandboxMerge(
+        sandboxID: String, parent: Project, actor: ChangeActor, expectedVersions: [String: Int],
+        links: [SandboxLink]
+    ) async throws -> ImportResult
+    /// What `weft sync` last deployed from this repository to this project, if it ever did.
+    func repositorySync(repository: String, project: String) async throws -> RepositorySync?
+    /// Records (or replaces) a repository sync.
+    func recordRepositorySync(_ sync: RepositorySync) async throws
+
+    // MARK: Several relays on one database
+
+    /// Whether other processes may write this database while a relay runs: true for PostgreSQL (several
+    /// relays), false for SQLite (one relay, which holds the deploy lock while it runs).
+    var isShared: Bool { get }
+    /// What a relay that already holds a document through update `seq` lacks: the updates logged after
+    /// `seq`, read consistently with the snapshot, which is included (non-nil) only when a compaction
+    /// dropped some of those updates from the log (applying it again is harmless: updates are
+    /// idempotent).
+    func loadDocument(_ docID: String, after seq: Int64) async throws -> StoredDocument
+    /// The changes anyone commits to the database from now on (this process included), as they commit;
+    /// a store nobody else writes (``isShared`` false) returns a stream that finishes at once.
+    func changes() async throws -> AsyncStream<StoreChange>
+    /// Runs `body` while holding document `docID`'s lock, which at most one process using the database
+    /// holds at a time (PostgreSQL: an advisory lock, released if the holder dies): reconciles, heals and
+    /// compactions of one document never interleave across relays.
+    func withDocumentLock<Result: Sendable>(
+        _ docID: String, _ body: @Sendable () async throws -> Result
+    ) async throws -> Result
+
     // MARK: Size
 
     /// The size of the database in bytes, for the relay's metrics.
     func storeSize() async throws -> Int64
 }
 
-/// The SQLite store satisfies the protocol with its own synchronous methods (the relay keeps calling
-/// them directly for now).
-extension WeftStore: WorkflowStorage {}
+/// The SQLite store satisfies the protocol with its own synchronous methods.
+extension WeftStore: WorkflowStorage {
+    public var isShared: Bool { false }
+
+    /// Nobody else writes a SQLite database while a relay runs: nothing to announce.
+    public func changes() async throws -> AsyncStream<StoreChange> {
+        AsyncStream { $0.finish() }
+    }
+
+    /// One relay uses a SQLite database, and its rooms already order their own work: runs `body`.
+    public func withDocumentLock<Result: Sendable>(
+        _ docID: String, _ body: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await body()
+    }
+}
