@@ -95,7 +95,7 @@ public struct PostgresSettings: Sendable, Hashable {
     /// The channel this installation's change notifications travel on: one per schema, since the
     /// channels of a database are shared by all its schemas. A schema name too long for a channel
     /// (63 bytes) is shortened and a hash of it appended.
-    var notificationChannel: String {
+    package var notificationChannel: String {
         let channel = "weft_\(schema)"
         guard channel.utf8.count > 63 else { return channel }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, stable across runs and machines

@@ -170,6 +170,68 @@ extension Conformance {
         }
     }
 
+    /// The same sandbox steps on SQLite and on PostgreSQL leave the same values behind.
+    static func sandboxesMatchBetweenStores() async throws {
+        struct Outcome: Equatable {
+            var sandbox: [String]
+            var links: [SandboxLink]
+            var copies: [Workflow]
+            var merged: ImportResult
+            var parent: Project?
+            var versions: [[String]]
+            var roles: [String]
+            var audit: [[String: YAny]]
+        }
+        func run(_ kind: StoreKind) async throws -> Outcome {
+            var outcome: Outcome?
+            try await withDatabase(kind) { database in
+                let store = try await storeWithRichWorkflow(database)
+                _ = try await store.createWorkflow(
+                    Samples.simpleWorkflow(id: "w-simple", name: "A simple one"), in: "p",
+                    actor: Samples.person,
+                    source: .editor)
+                try await store.grant(user: "bob", project: "p", role: .viewer)
+                let summary = try await store.createSandbox(
+                    of: "p", name: "Sandbox", createdBy: "carol", actor: Samples.person, newID: Counter().id)
+                let links = try await store.sandboxLinks(summary.project.id)
+                let copies = try #require(
+                    try await store.project(id: summary.project.id, includeDeleted: false))
+                var merged = try #require(try await store.workflow(id: "wf-rich"))
+                merged.jobs[1].body = "// from the sandbox\n"
+                var newLinks = links
+                newLinks[0].base = merged
+                let result = try await store.commitSandboxMerge(
+                    sandboxID: summary.project.id,
+                    parent: Project(id: "p", name: "Project", description: "a project", workflows: [merged]),
+                    actor: Samples.person, expectedVersions: ["wf-rich": 1], links: newLinks)
+                let after = try #require(try await store.sandbox("Sandbox"))
+                var versions: [[String]] = []
+                for workflow in copies.workflows + [merged] {
+                    versions.append(
+                        try await store.versions(of: workflow.id).map {
+                            "\($0.lockVersion) \($0.source) \($0.actor)"
+                        })
+                }
+                outcome = Outcome(
+                    sandbox: [
+                        after.project.id, after.project.name, after.project.description ?? "",
+                        after.parent.id,
+                        after.createdBy, "\(after.merges)", "\(after.mergedAt != nil)",
+                    ],
+                    links: try await store.sandboxLinks(summary.project.id), copies: copies.workflows,
+                    merged: result, parent: try await store.project(id: "p", includeDeleted: false),
+                    versions: versions,
+                    roles: try await store.roles(in: summary.project.id).map { "\($0.user) \($0.role)" },
+                    audit: try await store.auditTrail(limit: 10, subject: summary.project.id).map(\.details))
+            }
+            return try #require(outcome)
+        }
+        let sqlite = try await run(.sqlite)
+        let postgres = try await run(.postgres)
+        #expect(sqlite == postgres)
+        #expect(sqlite.merged.changed.map(\.lockVersion) == [2] && sqlite.sandbox[5] == "1")
+    }
+
     /// SQLite: nobody else writes the database; there is nothing to announce or to lock against.
     static func aSQLiteStoreIsNotShared() async throws {
         try await withDatabase(.sqlite) { database in
@@ -279,6 +341,37 @@ extension Conformance {
                 ])
             #expect(await theirs.waitFor(.documentLog(docID: "b", seq: 2)))
             #expect(try await other.loadDocument(longID).lastSeq == 1)
+
+            // A sandbox's copies and a merge into the parent are announced like any other write.
+            let sandbox = try await writer.createSandbox(
+                of: "p", name: "Sandbox", createdBy: "ann", actor: Samples.person, newID: Counter().id)
+            let copy = try #require(try await writer.sandboxLinks(sandbox.project.id).first)
+            #expect(await theirs.waitFor(.workflowSaved(workflowID: copy.workflowID, lockVersion: 1)))
+            edited.name = "One, merged"
+            _ = try await writer.commitSandboxMerge(
+                sandboxID: sandbox.project.id, parent: Project(id: "p", name: "Project", workflows: [edited]),
+                actor: Samples.person, expectedVersions: ["w1": 3], links: [])
+            #expect(await theirs.waitFor(.workflowSaved(workflowID: "w1", lockVersion: 4)))
+
+            // Payloads this version does not understand are ignored; the stream goes on.
+            let channel = writer.settings.notificationChannel
+            for payload in [
+                "hello", "log x a", "log 0 a", "saved 1", "saved -2 w", "log 5 ", "", "resync 1 a",
+            ] {
+                try await writer.execute(unsafeSQL: "SELECT pg_notify('\(channel)', '\(payload)')")
+            }
+            try await writer.appendUpdates([(docID: "after garbage", update: [1])])
+            #expect(await theirs.waitFor(.documentLog(docID: "after garbage", seq: 1)))
+            #expect(!theirs.changes.contains(.resync))
+            #expect(
+                theirs.changes.allSatisfy { change in
+                    switch change {
+                    case .documentLog(let docID, let seq):
+                        ["a", "b", "after garbage"].contains(docID) && seq >= 1
+                    case .workflowSaved(let id, _): ["w1", "w2"].contains(id) || id.hasPrefix("id-")
+                    case .resync: false
+                    }
+                }, "\(theirs.changes)")
         }
     }
 
@@ -497,6 +590,9 @@ extension PostgresStoreConformance {
     }
     @Test func catchUpReadsWhatARelayLacks() async throws {
         try await Conformance.catchUpReadsWhatARelayLacks(.postgres)
+    }
+    @Test func sandboxesMatchBetweenStores() async throws {
+        try await Conformance.sandboxesMatchBetweenStores()
     }
     @Test func changesReachAnotherStore() async throws { try await Conformance.changesReachAnotherStore() }
     @Test func aLostListenerResyncs() async throws { try await Conformance.aLostListenerResyncs() }
