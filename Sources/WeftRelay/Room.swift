@@ -74,6 +74,9 @@ actor Room {
     private var presenceSweep: Task<Void, Never>?
     private var lastSequence: Int64 = 0
     private var logBytesSinceSnapshot = 0
+    /// The size of the stored snapshot: with the log since, a bound on the document's encoded size that
+    /// is cheap to keep (the size cap checks it before it encodes the document).
+    private var snapshotBytes = 0
     /// Updates the relay's own transactions produced, waiting to be committed and forwarded.
     private let relayUpdates = UpdateCollector()
     /// Who edited the document since its base last changed: the people a discarded draft names.
@@ -141,6 +144,7 @@ actor Room {
         settledTicket = lastTicket
         lastSequence = 0
         logBytesSinceSnapshot = 0
+        snapshotBytes = stored.snapshot?.count ?? 0
         let fresh = Doc()
         doc = fresh
         let collector = relayUpdates
@@ -378,9 +382,10 @@ actor Room {
     func compact() {
         guard lastSequence > 0, logBytesSinceSnapshot > 0 else { return }
         do {
-            try services.store.compactDocument(
-                workflowID, snapshot: doc.encodeStateAsUpdate(), throughSeq: lastSequence)
+            let snapshot = doc.encodeStateAsUpdate()
+            try services.store.compactDocument(workflowID, snapshot: snapshot, throughSeq: lastSequence)
             logBytesSinceSnapshot = 0
+            snapshotBytes = snapshot.count
         } catch {
             services.logger.warning(
                 "compaction failed; the log stays", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
@@ -421,7 +426,9 @@ actor Room {
         } catch {
             return .refused(.error(.updateRejected, "the update is not a valid Yjs update: \(error)"))
         }
-        if update.count + logBytesSinceSnapshot > services.configuration.maximumDocumentBytes,
+        // Cheap first: the snapshot and the log since bound the encoded document (a compaction resets
+        // the log's count, not the document's size); only near the cap is the document encoded.
+        if snapshotBytes + logBytesSinceSnapshot + update.count > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
             let limit = services.configuration.maximumDocumentBytes
