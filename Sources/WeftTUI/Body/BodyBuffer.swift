@@ -14,6 +14,8 @@ public struct BodyBuffer: Hashable, Sendable {
     private var lengths: [Int]
     /// Whether each line is printable ASCII (``BodyLine/isPlain(_:)``), found once per version of it.
     private var plainLines: [Bool]
+    /// Each long line's checkpoints (``LineCheckpoints``); nil for the others.
+    private var checkpoints: [LineCheckpoints?]
     /// The whole body's length in UTF-16 units (line feeds included).
     public private(set) var utf16Count: Int
 
@@ -22,6 +24,10 @@ public struct BodyBuffer: Hashable, Sendable {
         lines = Self.split(text)
         lengths = lines.map(\.utf16.count)
         plainLines = lines.map(BodyLine.isPlain)
+        checkpoints = zip(lines, plainLines).map { line, isPlain in
+            LineCheckpoints.areWorthKeeping(length: line.utf16.count, isPlain: isPlain)
+                ? LineCheckpoints(text: line) : nil
+        }
         utf16Count = lengths.reduce(lines.count - 1, +)
     }
 
@@ -40,7 +46,7 @@ public struct BodyBuffer: Hashable, Sendable {
     func line(_ index: Int) -> BodyLine {
         BodyLine(
             lines[index], endsInLineBreak: index + 1 < lines.count, isPlain: plainLines[index],
-            utf16Count: lengths[index])
+            utf16Count: lengths[index], checkpoints: checkpoints[index])
     }
 
     /// Where a UTF-16 offset falls: its line and its UTF-16 column in that line. Offsets outside the
@@ -93,7 +99,20 @@ public struct BodyBuffer: Hashable, Sendable {
         let middle = Self.split(head + text + tail)
         lines.replaceSubrange(start.line...end.line, with: middle)
         lengths.replaceSubrange(start.line...end.line, with: middle.map(\.utf16.count))
-        plainLines.replaceSubrange(start.line...end.line, with: middle.map(BodyLine.isPlain))
+        let plain = middle.map(BodyLine.isPlain)
+        plainLines.replaceSubrange(start.line...end.line, with: plain)
+        // The first new line starts as the old one did, up to the edit: its checkpoints there stay.
+        let previous = checkpoints[start.line]
+        let newCheckpoints = middle.indices.map { index -> LineCheckpoints? in
+            guard LineCheckpoints.areWorthKeeping(length: middle[index].utf16.count, isPlain: plain[index])
+            else {
+                return nil
+            }
+            return index == 0
+                ? LineCheckpoints(text: middle[index], keeping: previous, unchangedBefore: start.column)
+                : LineCheckpoints(text: middle[index])
+        }
+        checkpoints.replaceSubrange(start.line...end.line, with: newCheckpoints)
         utf16Count += text.utf16.count - (high - low)
     }
 

@@ -11,7 +11,8 @@
 /// break found around one index (`String.index(before:)`/`index(after:)`, with UTF-16 offsets turned
 /// into indices by the string's own breadcrumbs). A *plain* line — printable ASCII only, the usual
 /// case for a minified bundle or a base64 token — has one column per UTF-16 unit, so its display
-/// columns cost nothing to find; on any other line a display column costs the graphemes before it.
+/// columns cost nothing to find; on a long line that is not, a display column costs the graphemes
+/// since the nearest of its ``LineCheckpoints`` (on a short one, those since its start).
 struct BodyLine {
     /// Tab stops every this many columns (as the details pane shows tabs).
     static let tabWidth = 4
@@ -33,11 +34,17 @@ struct BodyLine {
     let contentLength: Int
     /// Whether its content is printable ASCII only: one grapheme and one display column per unit.
     let isPlain: Bool
+    /// Where its graphemes stand every so often, when it is long and not plain.
+    let checkpoints: LineCheckpoints?
 
     /// The line `text`; `endsInLineBreak` says whether a line feed follows it, so that a `\r` at its
     /// end is part of a `\r\n`; `isPlain` is ``BodyLine/isPlain(_:)`` of it, when known.
-    init(_ text: String, endsInLineBreak: Bool, isPlain: Bool? = nil, utf16Count: Int? = nil) {
+    init(
+        _ text: String, endsInLineBreak: Bool, isPlain: Bool? = nil, utf16Count: Int? = nil,
+        checkpoints: LineCheckpoints? = nil
+    ) {
         self.text = text
+        self.checkpoints = checkpoints
         let utf16Count = utf16Count ?? text.utf16.count
         let dropsReturn = endsInLineBreak && text.utf8.last == 13
         contentLength = dropsReturn ? utf16Count - 1 : utf16Count
@@ -132,8 +139,13 @@ struct BodyLine {
     func displayColumn(ofUTF16 column: Int) -> Int {
         let column = max(0, min(column, contentLength))
         if isPlain { return column }
-        var display = 0
-        for character in text[..<index(column)] { display += Self.width(of: character, at: display) }
+        let start = checkpoints?.last(atOrBeforeUTF16: column) ?? (utf16: 0, display: 0)
+        var display = start.display
+        read(from: start) { glyph in
+            guard glyph.utf16 < column else { return false }
+            display = glyph.column + glyph.width
+            return true
+        }
         return display
     }
 
@@ -143,13 +155,12 @@ struct BodyLine {
     /// - Complexity: O(1) on a plain line, else O(graphemes before it).
     func utf16Column(atDisplay target: Int) -> Int {
         if isPlain { return max(0, min(target, contentLength)) }
-        var utf16 = 0
-        var display = 0
-        for character in text[..<contentEnd] {
-            let width = Self.width(of: character, at: display)
-            if display + width > target { return utf16 }
-            display += width
-            utf16 += character.utf16.count
+        let start = checkpoints?.last(atOrBeforeDisplay: target) ?? (utf16: 0, display: 0)
+        var utf16 = start.utf16
+        read(from: start) { glyph in
+            guard glyph.column + glyph.width <= target else { return false }
+            utf16 = glyph.utf16 + glyph.character.utf16.count
+            return true
         }
         return utf16
     }
@@ -179,22 +190,42 @@ struct BodyLine {
             }
             return (last, last == contentLength)
         }
-        var utf16 = 0
-        var column = 0
-        for character in text[..<contentEnd] {
-            guard column < end else { return (column, false) }
-            let width = Self.width(of: character, at: column)
-            if column + width > start {
-                body(Glyph(character: character, utf16: utf16, column: column, width: width))
+        let first = checkpoints?.last(atOrBeforeDisplay: start) ?? (utf16: 0, display: 0)
+        var column = first.display
+        var isComplete = true
+        read(from: first) { glyph in
+            guard glyph.column < end else {
+                isComplete = false
+                return false
+            }
+            if glyph.column + glyph.width > start { body(glyph) }
+            column = glyph.column + glyph.width
+            return true
+        }
+        return (column, isComplete)
+    }
+
+    /// Reads the content's graphemes from `start` (a grapheme boundary and its display column) while
+    /// `body` returns true.
+    private func read(from start: (utf16: Int, display: Int), _ body: (Glyph) -> Bool) {
+        var utf16 = start.utf16
+        var display = start.display
+        let first =
+            start.utf16 == 0
+            ? text.startIndex : text.utf16.index(text.utf16.startIndex, offsetBy: start.utf16)
+        for character in text[first...] {
+            guard utf16 < contentLength else { return }
+            let width = Self.width(of: character, at: display)
+            guard body(Glyph(character: character, utf16: utf16, column: display, width: width)) else {
+                return
             }
             utf16 += character.utf16.count
-            column += width
+            display += width
         }
-        return (column, true)
     }
 
     /// The columns `character` takes at display column `column` (a tab: to the next stop).
-    private static func width(of character: Character, at column: Int) -> Int {
+    static func width(of character: Character, at column: Int) -> Int {
         character == "\t" ? tabWidth - column % tabWidth : DisplayWidth.of(character)
     }
 

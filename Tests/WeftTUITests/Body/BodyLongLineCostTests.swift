@@ -52,6 +52,38 @@ import WorkflowModel
                 + "100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms")
     }
 
+    /// Not plain ASCII (accents, a CJK character): word moves still cost what they pass; finding the
+    /// window's start reads the line up to it.
+    @Test(.timeLimit(.minutes(1))) func wordMovesAndFramesOnAFiftyThousandCharacterTokenThatIsNotASCII()
+        throws
+    {
+        let token = String(repeating: "éa患_e\u{301}", count: Self.tokenLength / 5)
+        var state = try BodyEditing.open(Self.body(token: token), size: Size(width: 100, height: 30))
+        let clock = ContinuousClock()
+        state.press(.down, .controlRight, .controlRight, .right, .right, .right, .right)
+        let tokenStart = state.bodyCursor
+        var acrossToken = Duration.zero
+        acrossToken += clock.measure { state.press(.controlRight) }
+        #expect(state.bodyCursor == tokenStart + token.utf16.count, "one word move crosses the whole token")
+        let frameAtEnd = clock.measure { _ = ScreenRenderer.render(state) }
+        let screen = ScreenRenderer.render(state)
+        let cursorRow = (0..<screen.height).map(screen.line).first { $0.contains("2   │") } ?? ""
+        #expect(cursorRow.contains("éa患_e\u{301}\";"), "the window shows the token's end: \(cursorRow)")
+        acrossToken += clock.measure { state.press(.controlLeft) }
+        #expect(state.bodyCursor == tokenStart, "and back")
+        state.press(.end)
+        let keys = clock.measure {
+            for _ in 0..<100 {
+                state.press(.left)
+                _ = ScreenRenderer.render(state)
+            }
+        }
+        print(
+            "50k token, not ASCII: word right + word left \(Self.milliseconds(acrossToken)) ms, frame at its end "
+                + "\(Self.milliseconds(frameAtEnd)) ms, 100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms"
+        )
+    }
+
     @Test(.timeLimit(.minutes(1))) func movesAndFramesInATwoThousandLineBody() throws {
         var text = ""
         for index in 0..<2_000 {
