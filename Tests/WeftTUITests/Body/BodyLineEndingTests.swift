@@ -58,6 +58,13 @@ import WorkflowModel
         #expect(plain.bodyText == "ab\n\ncd", "a body with `\\n` line ends gets `\\n`")
     }
 
+    @Test func aPasteTakesTheBodysLineEnds() throws {
+        var state = try BodyEditing.open("ab\r\ncd")
+        state.press(.end)
+        state.send(.paste("x\ny\r\nz"))
+        #expect(state.bodyWithCursor == "abx\r\ny\r\nz|\r\ncd")
+    }
+
     @Test func aCursorPlacedInsideTheLineBreakStandsBeforeIt() throws {
         var state = try BodyEditing.open("ab\r\ncd")
         state.send(.bodyCursorMoved(jobID: state.bodyJobID, utf16Offset: 3, anchor: nil))
