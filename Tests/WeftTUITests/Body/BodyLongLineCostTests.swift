@@ -45,11 +45,18 @@ import WorkflowModel
                 _ = ScreenRenderer.render(state)
             }
         }
+        let typing = clock.measure {
+            for index in 0..<100 {
+                state.press(index % 2 == 0 ? .character("x") : .backspace)
+                _ = ScreenRenderer.render(state)
+            }
+        }
         #expect(state.bodyCursor == tokenStart + Self.tokenLength + 2 - 100)
         print(
             "50k token: word right + word left \(Self.milliseconds(acrossToken)) ms, frame at its end "
                 + "\(Self.milliseconds(frameAtEnd)) ms, at its start \(Self.milliseconds(frameAtStart)) ms, "
-                + "100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms")
+                + "100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms, "
+                + "100 × (typing or Backspace + frame) there \(Self.milliseconds(typing)) ms")
     }
 
     /// Not plain ASCII (accents, a CJK character): word moves still cost what they pass; finding the
@@ -78,9 +85,16 @@ import WorkflowModel
                 _ = ScreenRenderer.render(state)
             }
         }
+        let typing = clock.measure {
+            for index in 0..<100 {
+                state.press(index % 2 == 0 ? .character("x") : .backspace)
+                _ = ScreenRenderer.render(state)
+            }
+        }
         print(
             "50k token, not ASCII: word right + word left \(Self.milliseconds(acrossToken)) ms, frame at its end "
-                + "\(Self.milliseconds(frameAtEnd)) ms, 100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms"
+                + "\(Self.milliseconds(frameAtEnd)) ms, 100 × (Left + frame) near its end \(Self.milliseconds(keys)) ms, "
+                + "100 × (typing or Backspace + frame) there \(Self.milliseconds(typing)) ms"
         )
     }
 
