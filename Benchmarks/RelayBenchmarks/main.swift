@@ -12,7 +12,7 @@ import Glibc
 // many clients on Foundation threads: fan-out latency, saturation, durable acks, deploy notices and
 // memory. Build the relay first, then run this in release:
 //
-//   swift build -c release --product weft
+//   swift build -c release --static-swift-stdlib --product weft --scratch-path .build/static
 //   swift run -c release RelayBenchmarks
 //
 // The table goes to standard output, progress to standard error. Linux only (/proc).
@@ -247,6 +247,18 @@ if options.runs(.memory) {
         "\(megabytes(started)) / \(megabytes(connected)) / \(megabytes(loaded))", "–")
     for client in clients { client.close() }
     fresh.stop()
+}
+
+// MARK: 6: two relays on one PostgreSQL (issue #9)
+
+if options.runs(.relays) {
+    if let postgresURL = options.postgresURL {
+        MultiRelay.run(
+            binary: binary, postgresURL: postgresURL, scratch: scratch, fixtureText: fixtureText, options: options,
+            report: &report)
+    } else {
+        progress("two relays: skipped (no --postgres URL or WEFT_BENCH_POSTGRES_URL)")
+    }
 }
 
 report.add(

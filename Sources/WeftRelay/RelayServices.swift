@@ -7,6 +7,8 @@ final class RelayServices: Sendable {
     let store: WeftStore
     let logWriter: LogWriter
     let metrics = RelayMetrics()
+    /// Deploys, one at a time (see ``SerialGate``).
+    let deploys = SerialGate()
     let configuration: RelayConfiguration
     let logger: Logger
     let startedAt: ContinuousClock.Instant
