@@ -93,16 +93,18 @@ public struct PostgresSettings: Sendable, Hashable {
     }
 
     /// The channel this installation's change notifications travel on: one per schema, since the
-    /// channels of a database are shared by all its schemas. A schema name too long for a channel
-    /// (63 bytes) is shortened and a hash of it appended.
+    /// channels of a database are shared by all its schemas. Lowercased, as PostgreSQL folds the
+    /// unquoted schema name (`schema=TeamA` and `schema=teama` are one schema). A schema name too long
+    /// for a channel (63 bytes) is shortened and a hash of it appended.
     package var notificationChannel: String {
-        let channel = "weft_\(schema)"
+        let name = schema.lowercased()
+        let channel = "weft_\(name)"
         guard channel.utf8.count > 63 else { return channel }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, stable across runs and machines
-        for byte in schema.utf8 {
+        for byte in name.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
-        return "weft_\(schema.prefix(40))_\(String(hash, radix: 16))"
+        return "weft_\(name.prefix(40))_\(String(hash, radix: 16))"
     }
 
     /// A single connection's settings; `schema` becomes its search_path when given.

@@ -29,6 +29,17 @@ import WeftStorePostgres
         #expect(long.displayURL.hasSuffix("?timeout=30"))
     }
 
+    @Test func everySchemaHasAChannelOfItsOwn() throws {
+        func channel(_ schema: String) throws -> String {
+            try PostgresSettings(url: "postgres://weft@db/weft?schema=\(schema)").notificationChannel
+        }
+        #expect(try channel("team_a") == "weft_team_a")
+        #expect(try channel("TeamA") == channel("teama"), "PostgreSQL folds the unquoted name")
+        let long = String(repeating: "a", count: 62)
+        #expect(try channel(long + "b").utf8.count <= 63 && channel(long + "c").utf8.count <= 63)
+        #expect(try channel(long + "b") != channel(long + "c"))
+    }
+
     @Test func aBadURLIsRefusedSayingWhy() {
         for url in [
             "mysql://weft@db/weft", "postgres://weft@db/weft?schema=drop%20table",
