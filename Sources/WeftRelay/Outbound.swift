@@ -1,8 +1,8 @@
 import Synchronization
 import WeftProtocol
 
-/// The send side of one connection: a queue of encoded frames, bounded in bytes, drained by the
-/// connection's writer task.
+/// The send side of one connection: a queue of encoded frames, bounded in bytes, drained on the
+/// connection's event loop (``ChannelWriter``).
 ///
 /// `send` never waits: a client that stops reading fills its queue and is then disconnected, so a
 /// slow client cannot hold up a room or the other clients. Safe to call from any task.
@@ -36,6 +36,11 @@ struct Outbound: Sendable {
 /// While the writer's last write goes out, frames pile up here and the next write carries them
 /// together: one syscall, and one wakeup of the client, for many frames when a room is busy.
 ///
+/// Two kinds of writer take from it: a task awaiting ``next()``, or a ``ChannelWriter`` that
+/// ``attach(_:)``es a signal and takes with ``takeReady()`` when signalled. The signal fires once
+/// when a frame (or ``finish()``) arrives at an idle queue, not once per frame: the frames of a whole
+/// broadcast cost one wakeup of the writer.
+///
 /// The bound is in unsent bytes (docs/protocol.md, "Limits"), not frames, so a client that stops
 /// reading costs the relay about `byteLimit` whatever the frames' sizes. A frame counts against the
 /// limit with at most half of it, so one very large frame (the sync of a big document) leaves room for
@@ -59,6 +64,10 @@ final class OutboundQueue: Sendable {
         var charged = 0
         var waiter: CheckedContinuation<[[UInt8]]?, Never>?
         var finished = false
+        /// The attached writer's signal, if one is attached.
+        var onReady: (@Sendable () -> Void)?
+        /// The signal fired and the writer has not yet found the queue empty since.
+        var signalled = false
     }
 
     private let state = Mutex(State())
@@ -86,6 +95,7 @@ final class OutboundQueue: Sendable {
         enum Outcome {
             case refused(PushResult), queued
             case handed(CheckedContinuation<[[UInt8]]?, Never>)
+            case signal(@Sendable () -> Void)
         }
         // One critical section: a writer that starts waiting between a check and an append would
         // sleep on a frame it never hears of.
@@ -100,11 +110,18 @@ final class OutboundQueue: Sendable {
             state.charged += charge
             state.frames.append(frame)
             state.queuedBytes += frame.count
+            if !state.signalled, let onReady = state.onReady {
+                state.signalled = true
+                return .signal(onReady)
+            }
             return .queued
         }
         switch outcome {
         case .refused(let reason): return reason
         case .queued: return .queued
+        case .signal(let onReady):
+            onReady()
+            return .queued
         case .handed(let waiter):
             waiter.resume(returning: [frame])
             return .queued
@@ -113,12 +130,50 @@ final class OutboundQueue: Sendable {
 
     /// No more frames: the writer gets what is queued, then nil.
     func finish() {
-        let waiter = state.withLock { state in
-            state.finished = true
+        typealias Wakeups = (CheckedContinuation<[[UInt8]]?, Never>?, (@Sendable () -> Void)?)
+        let (waiter, signal) = state.withLock { state -> Wakeups in
             defer { state.waiter = nil }
-            return state.waiter
+            guard !state.finished else { return (state.waiter, nil) }
+            state.finished = true
+            guard !state.signalled, let onReady = state.onReady else { return (state.waiter, nil) }
+            state.signalled = true
+            return (state.waiter, onReady)
         }
         waiter?.resume(returning: nil)
+        signal?()
+    }
+
+    /// Makes `onReady` the writer's signal: it is called, from whichever thread pushes, when a frame
+    /// or ``finish()`` arrives while the writer has nothing to take, and again only after
+    /// ``takeReady()`` has found the queue empty. Called at once if something is already waiting.
+    func attach(_ onReady: @escaping @Sendable () -> Void) {
+        let fire = state.withLock { state in
+            state.onReady = onReady
+            guard state.head < state.frames.count || state.finished else { return false }
+            state.signalled = true
+            return true
+        }
+        if fire { onReady() }
+    }
+
+    /// What ``takeReady()`` found.
+    enum Take: Equatable {
+        /// Frames to write, in order, up to ``OutboundQueue/batchBytes`` (at least one).
+        case frames([[UInt8]])
+        /// Nothing queued: the signal fires again for the next frame.
+        case idle
+        /// Finished and every frame taken.
+        case finished
+    }
+
+    /// The frames queued, up to ``batchBytes``, without waiting (for an attached writer).
+    func takeReady() -> Take {
+        state.withLock { state in
+            if state.head < state.frames.count { return .frames(self.take(from: &state)) }
+            if state.finished { return .finished }
+            state.signalled = false
+            return .idle
+        }
     }
 
     /// The frames queued, up to ``batchBytes`` (at least one), waiting for one if none is; nil once

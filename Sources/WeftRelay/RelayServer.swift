@@ -19,6 +19,8 @@ public final class RelayServer: Service, Sendable {
     private var provisioner: Provisioner { core.provisioner }
     private let connections = ConnectionTable()
     private let group: MultiThreadedEventLoopGroup
+    /// One per event loop of `group`: the connections with frames to write on it.
+    private let writeSchedulers: [WriteScheduler]
     private let boundSocket = BoundSocket()
     private let metricsSocket = BoundSocket()
 
@@ -27,6 +29,7 @@ public final class RelayServer: Service, Sendable {
         let store = try WeftStore(path: configuration.databasePath)
         self.core = RelayCore(store: store, configuration: configuration, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.writeSchedulers = group.makeIterator().map { WriteScheduler(eventLoop: $0) }
     }
 
     /// Serves until graceful shutdown or cancellation.
@@ -148,44 +151,39 @@ public final class RelayServer: Service, Sendable {
         // Resumed when the relay gives up on this connection (shutdown): its reader stops even while it
         // waits on a store that keeps failing.
         let stop = Waiter()
+        let writer = ChannelWriter(channel: rawChannel, queue: queue, scheduler: writeScheduler(for: rawChannel))
         await connections.add(id, outbound: outbound, channel: rawChannel, stop: stop)
         services.metrics.connectionsAccepted.increment()
         do {
-            try await channel.executeThenClose { inbound, writer in
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    tasks.addTask {
-                        // Whatever queued while the last write went out goes in one write: one syscall
-                        // and one wakeup of the client for many frames when a room is busy.
-                        while let frames = await queue.next() {
-                            var buffer = ByteBuffer()
-                            buffer.reserveCapacity(frames.reduce(0) { $0 + $1.count })
-                            for frame in frames { buffer.writeBytes(frame) }
-                            try await writer.write(buffer)
-                        }
+            // Frames go out through `writer`, on the event loop; the async writer stays unused.
+            try await channel.executeThenClose { inbound, _ in
+                await withTaskGroup(of: Void.self) { reading in
+                    reading.addTask {
+                        let connection = Connection(
+                            id: id, services: self.services, registry: self.registry,
+                            provisioner: self.provisioner,
+                            statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound,
+                            peer: peer)
+                        await self.read(inbound, into: connection)
+                        await connection.leave()
                     }
-                    await withTaskGroup(of: Void.self) { reading in
-                        reading.addTask {
-                            let connection = Connection(
-                                id: id, services: self.services, registry: self.registry,
-                                provisioner: self.provisioner,
-                                statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound,
-                                peer: peer)
-                            await self.read(inbound, into: connection)
-                            await connection.leave()
-                        }
-                        reading.addTask { try? await stop.wait() }
-                        // The client stopped sending, or the relay stops the reader: end the other.
-                        await reading.next()
-                        reading.cancelAll()
-                    }
-                    queue.finish()
-                    try await tasks.waitForAll()
+                    reading.addTask { try? await stop.wait() }
+                    // The client stopped sending, or the relay stops the reader: end the other.
+                    await reading.next()
+                    reading.cancelAll()
                 }
+                // What was queued goes out before the channel closes (a last error says why).
+                queue.finish()
+                await writer.allWritten()
             }
         } catch {
             logger.debug("connection ended", metadata: ["connection": "\(id)", "error": "\(error)"])
         }
         await connections.remove(id)
+    }
+
+    private func writeScheduler(for channel: any Channel) -> WriteScheduler {
+        writeSchedulers.first { $0.eventLoop === channel.eventLoop } ?? WriteScheduler(eventLoop: channel.eventLoop)
     }
 
     private func read(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into connection: Connection) async {

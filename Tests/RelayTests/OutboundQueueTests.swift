@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import WeftRelay
@@ -67,5 +68,48 @@ import Testing
         queue.finish()
         #expect(await writer.value == sent)
         #expect(queue.push([1]) == .closed, "a finished queue takes nothing, and says it is closed, not full")
+    }
+
+    /// The event-loop writer is woken once per idle queue, not once per frame, and never misses a
+    /// frame: a broadcast of many frames costs one wakeup, and a frame after an empty take wakes it
+    /// again. `finish` wakes it too, so the last frames go out before the connection closes.
+    @Test func anAttachedWriterIsSignalledOncePerIdleQueueAndTakesEverythingInOrder() {
+        let queue = OutboundQueue(byteLimit: 1 << 20)
+        #expect(queue.push(frame(0, size: 10)) == .queued)
+        let signals = Mutex(0)
+        queue.attach { signals.withLock { $0 += 1 } }
+        #expect(signals.withLock { $0 } == 1, "a frame queued before the writer attached wakes it at once")
+        for index in 1..<100 { #expect(queue.push(frame(index, size: 1_000)) == .queued) }
+        #expect(signals.withLock { $0 } == 1, "frames behind a pending wakeup join it")
+
+        var received: [[UInt8]] = []
+        var batches = 0
+        while case .frames(let batch) = queue.takeReady() {
+            batches += 1
+            #expect(batch.reduce(0) { $0 + $1.count } <= OutboundQueue.batchBytes)
+            received += batch
+        }
+        #expect(received == [frame(0, size: 10)] + (1..<100).map { frame($0, size: 1_000) })
+        #expect(batches == 2)
+        #expect(queue.queuedBytes == 0)
+
+        #expect(queue.push(frame(100, size: 5)) == .queued)
+        #expect(signals.withLock { $0 } == 2, "the take that found the queue empty re-armed the signal")
+        #expect(queue.takeReady() == .frames([frame(100, size: 5)]))
+        queue.finish()
+        #expect(signals.withLock { $0 } == 2, "still signalled: the writer has not yet seen the queue empty")
+        #expect(queue.takeReady() == .finished)
+        #expect(queue.push([1]) == .closed)
+    }
+
+    @Test func finishingAnIdleQueueWakesItsWriter() {
+        let queue = OutboundQueue(byteLimit: 1_000)
+        let signals = Mutex(0)
+        queue.attach { signals.withLock { $0 += 1 } }
+        #expect(signals.withLock { $0 } == 0)
+        #expect(queue.takeReady() == .idle)
+        queue.finish()
+        #expect(signals.withLock { $0 } == 1)
+        #expect(queue.takeReady() == .finished)
     }
 }
