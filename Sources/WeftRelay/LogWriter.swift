@@ -8,7 +8,7 @@ import WeftStore
 /// after that, never before. A failed commit throws to every caller in it; rooms keep their updates
 /// and append them again (see `Room`).
 actor LogWriter {
-    private let store: WeftStore
+    private let store: any WorkflowStorage
     private let metrics: RelayMetrics
     /// One caller's updates, waiting for the next commit.
     private struct Request {
@@ -23,7 +23,7 @@ actor LogWriter {
     private(set) var committedBatches = 0
     private(set) var committedUpdates = 0
 
-    init(store: WeftStore, metrics: RelayMetrics) {
+    init(store: any WorkflowStorage, metrics: RelayMetrics) {
         self.store = store
         self.metrics = metrics
     }
@@ -54,9 +54,9 @@ actor LogWriter {
             let entries = batch.flatMap { request in
                 request.updates.map { (docID: request.docID, update: $0) }
             }
-            let result: Result<[Int64], any Error> = await Task.detached {
-                Result { try store.appendUpdates(entries) }
-            }.value
+            // A nonisolated async call: the store's work runs off this actor, which keeps queueing.
+            let result: Result<[Int64], any Error>
+            do { result = .success(try await store.appendUpdates(entries)) } catch { result = .failure(error) }
             switch result {
             case .success(let sequences):
                 committedBatches += 1

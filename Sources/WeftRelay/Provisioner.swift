@@ -11,21 +11,21 @@ struct Provisioner: Sendable {
     let services: RelayServices
 
     /// Resolves `id` or `project/workflow` (names or ids) to a workflow and its project.
-    func resolveWorkflow(_ key: String) throws -> (workflowID: String, projectID: String)? {
+    func resolveWorkflow(_ key: String) async throws -> (workflowID: String, projectID: String)? {
         let store = services.store
-        if let projectID = try store.projectID(ofWorkflow: key) { return (key, projectID) }
+        if let projectID = try await store.projectID(ofWorkflow: key) { return (key, projectID) }
         guard let slash = key.lastIndex(of: "/") else { return nil }
         let project = String(key[..<slash])
         let workflow = String(key[key.index(after: slash)...])
-        if let found = try store.workflow(project: project, named: workflow),
-            let projectID = try store.projectID(ofWorkflow: found.id)
+        if let found = try await store.workflow(project: project, named: workflow),
+            let projectID = try await store.projectID(ofWorkflow: found.id)
         {
             return (found.id, projectID)
         }
-        if let projectID = try store.projectID(ofWorkflow: workflow),
-            try store.project(id: project)?.id == projectID || store.project(named: project)?.id == projectID
-        {
-            return (workflow, projectID)
+        if let projectID = try await store.projectID(ofWorkflow: workflow) {
+            let byID = try await store.project(id: project, includeDeleted: false)
+            let byName = try await store.project(named: project, includeDeleted: false)
+            if byID?.id == projectID || byName?.id == projectID { return (workflow, projectID) }
         }
         return nil
     }
@@ -66,8 +66,12 @@ struct Provisioner: Sendable {
             do {
                 // A failed read must refuse, never count as "no such project" (which would make the
                 // requester an owner).
-                existing = try store.project(id: project.id, includeDeleted: true) ?? store.project(named: project.name)
-                role = try existing.flatMap { try store.role(of: requester.name, in: $0.id) }
+                if let byID = try await store.project(id: project.id, includeDeleted: true) {
+                    existing = byID
+                } else {
+                    existing = try await store.project(named: project.name, includeDeleted: false)
+                }
+                if let existing { role = try await store.role(of: requester.name, in: existing.id) } else { role = nil }
             } catch {
                 return .deployFailed(reason: "internal", message: "could not read the project's roles: \(error)")
             }
@@ -83,13 +87,13 @@ struct Provisioner: Sendable {
             }
         }
         for index in project.workflows.indices where project.workflows[index].positions.isEmpty {
-            if let stored = try? services.store.workflow(id: project.workflows[index].id) {
+            if let stored = try? await services.store.workflow(id: project.workflows[index].id) {
                 project.workflows[index].positions = stored.positions
             }
         }
         let result: ImportResult
         do {
-            result = try services.store.importProject(
+            result = try await services.store.importProject(
                 project, actor: actor, source: source, expectedVersions: resolved.expected)
         } catch StoreError.staleDeploy(let moved) {
             var movedJSON = YObject()
@@ -104,7 +108,7 @@ struct Provisioner: Sendable {
             return .deployFailed(reason: "refused", message: "\(error)")
         }
         if let newOwner {
-            do { try services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
+            do { try await services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
                 services.logger.error(
                     "a new project was deployed but its owner could not be recorded",
                     metadata: ["project": "\(result.projectID)", "user": "\(newOwner)", "error": "\(error)"])
@@ -132,8 +136,8 @@ struct Provisioner: Sendable {
         // Workflows the project no longer has: marked deleted (a version like any other), and open
         // editors are told.
         for workflowID in resolved.deletedWorkflows {
-            guard let current = try? services.store.workflow(id: workflowID), current.deletedAt == nil,
-                let saved = try? services.store.deleteWorkflow(
+            guard let current = try? await services.store.workflow(id: workflowID), current.deletedAt == nil,
+                let saved = try? await services.store.deleteWorkflow(
                     id: workflowID, expectedLockVersion: current.lockVersion, actor: actor, source: source),
                 saved.changed
             else { continue }
@@ -143,7 +147,7 @@ struct Provisioner: Sendable {
                 "lock_version": .integer(Int64(saved.lockVersion)), "deleted": .bool(true),
             ])
         }
-        try? services.store.audit(
+        try? await services.store.audit(
             actor: actor.name, action: "project.deployed", subject: result.projectID,
             details: ["changed": .integer(Int64(result.changed.count))])
         var nextState: YAny?
@@ -188,9 +192,9 @@ struct Provisioner: Sendable {
     func listing(registry: RoomRegistry) async -> YAny {
         let store = services.store
         var projects: [YAny] = []
-        for project in (try? store.projects()) ?? [] {
+        for project in (try? await store.projects()) ?? [] {
             var workflows: [YAny] = []
-            for workflow in (try? store.workflows(in: project.id)) ?? [] {
+            for workflow in (try? await store.workflows(in: project.id, includeDeleted: false)) ?? [] {
                 var editors: [YAny] = []
                 if let room = await registry.loadedRoom(workflow.id) {
                     editors = await room.sessionNames.map { .string($0) }
@@ -203,7 +207,7 @@ struct Provisioner: Sendable {
             var entry: YObject = [
                 "id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows),
             ]
-            if let sandbox = try? store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
+            if let sandbox = try? await store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
             projects.append(.object(entry))
         }
         return .array(projects)

@@ -4,14 +4,15 @@ import WeftStore
 
 /// What every part of a running relay shares: the store, the log writer, the settings and a clock.
 final class RelayServices: Sendable {
-    let store: WeftStore
+    /// The database: SQLite for one relay, or a store several relays share (`store.isShared`).
+    let store: any WorkflowStorage
     let logWriter: LogWriter
     let metrics = RelayMetrics()
     let configuration: RelayConfiguration
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
-    init(store: WeftStore, configuration: RelayConfiguration, logger: Logger) {
+    init(store: any WorkflowStorage, configuration: RelayConfiguration, logger: Logger) {
         self.store = store
         self.logWriter = LogWriter(store: store, metrics: metrics)
         self.configuration = configuration

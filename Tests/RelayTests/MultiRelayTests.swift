@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import WeftProtocol
+import WeftTestSupport
+import WorkflowModel
+import YCRDT
+
+/// Runs `body` with `count` relay processes serving one fresh PostgreSQL schema, each on its own socket
+/// (`a.sock`, `b.sock`, …) in one scratch folder; stops them all and drops the schema afterwards.
+func withSharedRelays<Result>(
+    _ count: Int, unloadAfter: Double = 30, _ body: ([RelayProcess]) throws -> Result
+) throws -> Result {
+    let postgres = try SharedPostgres.make()
+    let folder = try ScratchFolder()
+    let relays = (0..<count).map { index in
+        RelayProcess(
+            folder: folder, unloadAfter: unloadAfter,
+            socketName: "\(Character(UnicodeScalar(UInt8(97 + index)))).sock", database: postgres.url)
+    }
+    defer {
+        for relay in relays { relay.stop(grace: .seconds(5)) }
+        postgres.drop()
+        folder.remove()
+    }
+    for relay in relays { try relay.start(timeout: .seconds(30)) }
+    return try body(relays)
+}
+
+extension RelaySuite {
+    /// Several relays serving one PostgreSQL database behave as one relay (issue #9): whatever a client
+    /// of one does reaches the clients of the others, and a relay that dies loses nothing it acknowledged.
+    @Suite("several relays on one PostgreSQL")
+    struct MultiRelay {
+        /// Two editors of one workflow on two relays type into one job body; a third relay's editor
+        /// joins later. All three end with the same document holding both texts.
+        @Test func editorsOnDifferentRelaysConverge() throws {
+            try withSharedRelays(3) { relays in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                try ann.append("// from ann on relay a\n", toBodyOf: webhook)
+                try bob.append("// from bob on relay b\n", toBodyOf: webhook)
+                try ann.waitForAcks()
+                try bob.waitForAcks()
+                try converge([ann, bob]) {
+                    ann.workflow.body(of: webhook).contains("from bob") && bob.workflow.body(of: webhook).contains("from ann")
+                }
+                let carol = try TestEditor(socket: relays[2].socket, workflow: project.workflow1, as: "carol")
+                try carol.append("// from carol on relay c\n", toBodyOf: webhook)
+                try converge([ann, bob, carol]) {
+                    ann.workflow.body(of: webhook).contains("from carol")
+                        && bob.workflow.body(of: webhook).contains("from carol")
+                }
+                let body = carol.workflow.body(of: webhook)
+                for text in ["from ann", "from bob", "from carol"] {
+                    #expect(body.components(separatedBy: text).count == 2, "each edit once: \(body)")
+                }
+            }
+        }
+
+        /// A deploy through relay A reaches an editor on relay B: the new content, and `workflow_saved`
+        /// with the new version, after which B's editor has no unsaved changes.
+        @Test func aDeployThroughOneRelayReachesTheOthersClients() throws {
+            try withSharedRelays(2) { relays in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try bob.base.jobID(named: "webhook job")
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('deployed through a')")
+                }
+                try project.file.deploy(to: relays[0])
+                let notice = try bob.takeWorkflowSaved(timeout: .seconds(15))
+                #expect(notice.lockVersion == 2)
+                #expect(notice.source == .deploy)
+                #expect(notice.conflicts.isEmpty)
+                try bob.waitUntil(timeout: .seconds(15), "the deployed body arrives and the marker clears") {
+                    bob.workflow.body(of: webhook).contains("deployed through a") && !bob.isDirty
+                }
+                #expect(bob.lockVersion == 2)
+                #expect(bob.workflow.body(of: webhook).components(separatedBy: "deployed through a").count == 2)
+            }
+        }
+
+        /// A direct `weft deploy --db postgres://…` (no relay on its socket) writes while the relays go
+        /// on serving (they hold no deploy lock on a shared database), and their editors get it.
+        @Test func aDirectDeployWritesWhileTheRelaysServe() throws {
+            try withSharedRelays(2) { relays in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('deployed directly')")
+                }
+                let result = try WeftExecutable.run([
+                    "deploy", project.file.path, "--socket", relays[0].folder.file("nobody.sock"), "--db",
+                    relays[0].database,
+                ])
+                #expect(result.status == 0, "\(result.standardErrorText)")
+                #expect(!result.standardErrorText.contains("secret"))
+                let notice = try ann.takeWorkflowSaved(timeout: .seconds(15))
+                #expect(notice.lockVersion == 2)
+                try ann.waitUntil(timeout: .seconds(15), "the deployed body arrives and the marker clears") {
+                    ann.workflow.body(of: webhook).contains("deployed directly") && !ann.isDirty
+                }
+                #expect(relays.allSatisfy { $0.answersPing() })
+            }
+        }
+
+        /// A save through relay A gives relay B's editor `workflow_saved` (actor and source from the
+        /// stored version) and the saved content, with no unsaved changes left.
+        @Test func aSaveThroughOneRelayReachesTheOthersClients() throws {
+            try withSharedRelays(2) { relays in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                try ann.append("// saved by ann\n", toBodyOf: webhook)
+                guard case .saved(let version, _) = try ann.save() else {
+                    Issue.record("ann's save failed: \(ann.inbox)")
+                    return
+                }
+                let notice = try bob.takeWorkflowSaved(timeout: .seconds(15))
+                #expect(notice.lockVersion == version)
+                #expect(notice.actor.name == "ann")
+                #expect(notice.source == .editor)
+                try bob.waitUntil(timeout: .seconds(15), "the saved body arrives and the marker clears") {
+                    bob.workflow.body(of: webhook).contains("saved by ann") && !bob.isDirty
+                }
+                // Bob saves on top through relay B, at the version he was told of.
+                try bob.append("// saved by bob\n", toBodyOf: webhook)
+                guard case .saved(let next, _) = try bob.save() else {
+                    Issue.record("bob's save failed: \(bob.inbox)")
+                    return
+                }
+                #expect(next == version + 1)
+                try ann.waitUntil(timeout: .seconds(15), "bob's save reaches ann") {
+                    ann.lockVersion == next && ann.workflow.body(of: webhook).contains("saved by bob") && !ann.isDirty
+                }
+            }
+        }
+
+        /// Relay A is SIGKILLed: every edit it acknowledged is in the database, and A's editor, reconnecting
+        /// to relay B with the document it holds, resyncs with B's editors.
+        @Test func killingOneRelayLosesNothingItAcknowledged() throws {
+            try withSharedRelays(2) { relays in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                for line in 0..<20 { try ann.append("// ann \(line)\n", toBodyOf: webhook) }
+                try ann.waitForAcks()
+                relays[0].kill9()
+                // Ann's editor reconnects to relay B with its own replica and one more edit made offline.
+                let offline = try ann.bodyText(of: webhook)
+                try offline.insert("// ann offline\n", atUTF16: offline.utf16Count)
+                let annAgain = try TestEditor(
+                    socket: relays[1].socket, workflow: project.workflow1, as: "ann", replica: ann.doc)
+                try annAgain.append("// ann after the reconnect\n", toBodyOf: webhook)
+                try converge([annAgain, bob]) { bob.workflow.body(of: webhook).contains("ann after the reconnect") }
+                let body = bob.workflow.body(of: webhook)
+                for line in 0..<20 { #expect(body.contains("// ann \(line)\n"), "acknowledged edit \(line): \(body)") }
+                #expect(body.contains("// ann offline\n"))
+                // And a newcomer reads it all from the database through B.
+                let carol = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "carol")
+                try converge([carol, bob])
+            }
+        }
+    }
+}

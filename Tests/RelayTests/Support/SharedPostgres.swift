@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import WeftStorePostgres
+import WeftTestSupport
+
+/// A fresh schema in the PostgreSQL database `WEFT_TEST_POSTGRES_URL` names (`scripts/postgres-test-cluster
+/// start` prints one), for relay processes that share it; ``drop()`` removes it.
+///
+/// With no PostgreSQL configured the test fails, as the store conformance suite does, unless
+/// `WEFT_SKIP_POSTGRES=1` asks to skip it: then it is cancelled with that reason (reported as skipped).
+struct SharedPostgres {
+    /// The URL relays and `weft` commands get as `--db`, naming the test's own schema.
+    let url: String
+    private let settings: PostgresSettings
+
+    static func make() throws -> SharedPostgres {
+        let environment = ProcessInfo.processInfo.environment
+        guard let base = environment["WEFT_TEST_POSTGRES_URL"], !base.isEmpty else {
+            if environment["WEFT_SKIP_POSTGRES"] == "1" {
+                try Test.cancel(
+                    "skipped: WEFT_SKIP_POSTGRES=1 and no WEFT_TEST_POSTGRES_URL; several relays on PostgreSQL are untested"
+                )
+            }
+            throw TestSupportError(
+                "WEFT_TEST_POSTGRES_URL is not set: run `export WEFT_TEST_POSTGRES_URL=$(bash scripts/postgres-test-cluster start)`, "
+                    + "or WEFT_SKIP_POSTGRES=1 to skip")
+        }
+        let schema = "relays_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+        return SharedPostgres(url: url, settings: try PostgresSettings(url: url))
+    }
+
+    /// Drops the schema and everything in it.
+    func drop() {
+        let settings = self.settings
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            if let store = try? await PostgresStore.connect(settings) {
+                try? await store.dropSchema(settings.schema)
+                await store.close()
+            }
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 30)
+    }
+}
