@@ -4,6 +4,8 @@ import Foundation
 struct Options {
     enum Scenario: String, CaseIterable {
         case fanout, saturation, writers, deploys, memory
+        /// Two relays on one PostgreSQL (issue #9); runs only with `--postgres`.
+        case relays
     }
 
     var weftPath: String?
@@ -16,6 +18,8 @@ struct Options {
     var duration = 10.0
     var workers = 50
     var keep = false
+    /// `--postgres URL` (or WEFT_BENCH_POSTGRES_URL): the database of the two-relay measurement.
+    var postgresURL = ProcessInfo.processInfo.environment["WEFT_BENCH_POSTGRES_URL"]
     var only: Set<Scenario> = Set(Scenario.allCases)
     var saturationSteps: [Double] = [
         1_000, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 50_000,
@@ -23,12 +27,15 @@ struct Options {
 
     static let help = """
         USAGE: RelayBenchmarks [--weft PATH] [--dir DIR] [--db-dir DIR] [--workers N] [--duration S] [--writers N] [--relay-cpu L]
-                               [--only fanout,saturation,writers,deploys,memory] [--steps R,R,…] [--keep]
+                               [--only fanout,saturation,writers,deploys,memory,relays] [--steps R,R,…]
+                               [--postgres URL] [--keep]
 
         Starts the release `weft relay` (build it first: swift build -c release --product weft) on a
         scratch socket and database and measures fan-out latency at 500 updates/s over 50 clients, the
         saturation rate, durable acked updates/s from 10 writers, deploy → workflow_saved on 50 clients,
-        and memory per loaded document. About 2–3 minutes.
+        and memory per loaded document. About 2–3 minutes. With --postgres, also two relays on one
+        PostgreSQL database (issue #9): propagation from clients of one relay to clients of the other,
+        and durable acked updates/s with PostgreSQL as the store.
 
           --weft PATH     the weft binary (default: .build/release/weft under the package root)
           --dir DIR       scratch directory for the socket and database (default: a new one in /tmp)
@@ -40,6 +47,9 @@ struct Options {
                           `taskset -c OTHER` to keep the two apart, as pycrdt-websocket was measured
           --only LIST     run only these measurements (comma-separated)
           --steps LIST    the saturation rates to try, in order (default 1000,2000,3000,4000,5000,7500,10000,…,50000)
+          --postgres URL  a PostgreSQL database for the two-relay measurement (a fresh schema is
+                          made in it); also WEFT_BENCH_POSTGRES_URL. For a throwaway server:
+                          export WEFT_BENCH_POSTGRES_URL=$(scripts/postgres-test-cluster start)
           --keep          keep the scratch directory
         """
 
@@ -60,6 +70,7 @@ struct Options {
             case "--keep": keep = true
             case "--writers": writers = max(1, Int(value()) ?? 10)
             case "--relay-cpu": relayCPU = value()
+            case "--postgres": postgresURL = value()
             case "--steps":
                 saturationSteps = value().split(separator: ",").compactMap { Double($0) }
                 if saturationSteps.isEmpty { fail("--steps needs rates, e.g. 1000,2000,5000") }

@@ -249,6 +249,18 @@ if options.runs(.memory) {
     fresh.stop()
 }
 
+// MARK: 6: two relays on one PostgreSQL (issue #9)
+
+if options.runs(.relays) {
+    if let postgresURL = options.postgresURL {
+        MultiRelay.run(
+            binary: binary, postgresURL: postgresURL, scratch: scratch, fixtureText: fixtureText, options: options,
+            report: &report)
+    } else {
+        progress("two relays: skipped (no --postgres URL or WEFT_BENCH_POSTGRES_URL)")
+    }
+}
+
 report.add(
     "machine load average (1 min) at start / end, on \(ProcessInfo.processInfo.activeProcessorCount) CPUs",
     "\(loadAtStart) / \(loadAverage())", "– (context)")

@@ -58,6 +58,9 @@ public struct SaveFailureReason: OpenStringValue {
     public static let invalid: SaveFailureReason = "invalid"
     /// The connection's role may not save.
     public static let forbidden: SaveFailureReason = "forbidden"
+    /// The relay could not write to its database (a full disk, a lost database server): nothing was
+    /// saved and the edits stay; save again later.
+    public static let unavailable: SaveFailureReason = "unavailable"
 }
 
 /// Who made a change: a person, or a system actor (deploy, sync, merge) that shows no presence.

@@ -47,10 +47,14 @@ final class Connection {
             await handleControl(control)
         case .sync(.step1(let stateVector)):
             guard let room else { return send(.error(.notJoined, "join a workflow before syncing")) }
-            if let answer = await room.answerStep1(stateVector) {
-                send(answer)
-            } else {
-                send(.error(.malformedFrame, "sync step 1 carries an invalid state vector"))
+            do {
+                if let answer = try await room.answerStep1(stateVector) {
+                    send(answer)
+                } else {
+                    send(.error(.malformedFrame, "sync step 1 carries an invalid state vector"))
+                }
+            } catch {
+                return  // the relay is closing this connection
             }
         case .sync(.step2(let update)), .sync(.update(let update)):
             guard let room, let session, let pipeline else {
@@ -58,7 +62,7 @@ final class Connection {
             }
             // Not waiting for the commit: the next update goes into the same group commit. The
             // pipeline acks in order as commits land, and waits here when too many are in flight.
-            let number = await pipeline.register(bytes: update.count)
+            guard let number = await pipeline.register(bytes: update.count) else { return }  // closing
             switch await room.receiveUpdate(update, from: session, onCommitted: { pipeline.settle(number) }) {
             case .pending: break
             case .settled: pipeline.settle(number)

@@ -39,9 +39,22 @@ struct Provisioner: Sendable {
     /// admins of an existing project may deploy to it, and whoever deploys a new one becomes its owner
     /// (else nobody could open it). Local mode and direct deploys check nothing: the socket or the
     /// database file is the user's own.
+    ///
+    /// Deploys run one at a time: the role check, the import and a new project's owner are one step.
     func deploy(
         project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource = .deploy,
         requester: Requester? = nil, registry: RoomRegistry
+    ) async -> ControlMessage {
+        await services.deploys.run {
+            await deployNow(
+                project: project, state: state, allowStale: allowStale, actor: actor, source: source,
+                requester: requester, registry: registry)
+        }
+    }
+
+    private func deployNow(
+        project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource,
+        requester: Requester?, registry: RoomRegistry
     ) async -> ControlMessage {
         services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])

@@ -162,10 +162,10 @@ public final class RelayServer: Service, Sendable {
             logger.warning("a client stopped reading; disconnecting it", metadata: ["connection": "\(id)"])
             rawChannel.close(promise: nil)
         }
-        let connection = Connection(
-            id: id, services: services, registry: registry, provisioner: provisioner,
-            statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound, peer: peer)
-        await connections.add(id, outbound: outbound, channel: rawChannel)
+        // Resumed when the relay gives up on this connection (shutdown): its reader stops even while it
+        // waits on a store that keeps failing.
+        let stop = Waiter()
+        await connections.add(id, outbound: outbound, channel: rawChannel, stop: stop)
         services.metrics.connectionsAccepted.increment()
         do {
             try await channel.executeThenClose { inbound, writer in
@@ -180,8 +180,21 @@ public final class RelayServer: Service, Sendable {
                             try await writer.write(buffer)
                         }
                     }
-                    await self.read(inbound, into: connection)
-                    await connection.leave()
+                    await withTaskGroup(of: Void.self) { reading in
+                        reading.addTask {
+                            let connection = Connection(
+                                id: id, services: self.services, registry: self.registry,
+                                provisioner: self.provisioner,
+                                statusSource: { [weak self] in await self?.status() ?? .null }, outbound: outbound,
+                                peer: peer)
+                            await self.read(inbound, into: connection)
+                            await connection.leave()
+                        }
+                        reading.addTask { try? await stop.wait() }
+                        // The client stopped sending, or the relay stops the reader: end the other.
+                        await reading.next()
+                        reading.cancelAll()
+                    }
                     queue.finish()
                     try await tasks.waitForAll()
                 }
@@ -189,7 +202,6 @@ public final class RelayServer: Service, Sendable {
         } catch {
             logger.debug("connection ended", metadata: ["connection": "\(id)", "error": "\(error)"])
         }
-        await connection.leave()
         await connections.remove(id)
     }
 
@@ -309,7 +321,7 @@ actor BoundSocket {
 
 /// The open connections, to count them and close them on shutdown.
 actor ConnectionTable {
-    private var entries: [UInt64: (outbound: Outbound, channel: any Channel)] = [:]
+    private var entries: [UInt64: (outbound: Outbound, channel: any Channel, stop: Waiter)] = [:]
     private var lastID: UInt64 = 0
 
     func nextID() -> UInt64 {
@@ -317,7 +329,9 @@ actor ConnectionTable {
         return lastID
     }
 
-    func add(_ id: UInt64, outbound: Outbound, channel: any Channel) { entries[id] = (outbound, channel) }
+    func add(_ id: UInt64, outbound: Outbound, channel: any Channel, stop: Waiter) {
+        entries[id] = (outbound, channel, stop)
+    }
     func remove(_ id: UInt64) { entries[id] = nil }
     var count: Int { entries.count }
 
@@ -327,13 +341,18 @@ actor ConnectionTable {
         return ["total": .integer(Int64(depths.reduce(0, +))), "largest": .integer(Int64(depths.max() ?? 0))]
     }
 
-    /// Sends `reason` to every client, lets the queues drain, then closes them.
+    /// Sends `reason` to every client, lets the queues drain, then closes them and stops their
+    /// readers, also those waiting for commits a failing store cannot make (their updates were never
+    /// acknowledged; what is queued is still committed, or compacted, on the way out if the store works).
     func closeAll(reason: ControlMessage) async {
         for entry in entries.values {
             entry.outbound.send(.control(reason))
             entry.outbound.finish()
         }
         try? await Task.sleep(for: .milliseconds(200))
-        for entry in entries.values { entry.channel.close(promise: nil) }
+        for entry in entries.values {
+            entry.channel.close(promise: nil)
+            entry.stop.resume()
+        }
     }
 }

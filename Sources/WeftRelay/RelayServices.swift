@@ -8,6 +8,8 @@ final class RelayServices: Sendable {
     let store: any WorkflowStorage
     let logWriter: LogWriter
     let metrics = RelayMetrics()
+    /// Deploys, one at a time (see ``SerialGate``).
+    let deploys = SerialGate()
     let configuration: RelayConfiguration
     let logger: Logger
     let startedAt: ContinuousClock.Instant

@@ -62,7 +62,7 @@ actor Room {
     private(set) var state: State = .loading
     private var loadTask: Task<Void, any Error>?
     private var drainTask: Task<Void, Never>?
-    private var unloadWaiters: [CheckedContinuation<Void, Never>] = []
+    private var unloadWaiters: [Waiter] = []
     private var doc = Doc()
     /// The saved workflow the document is based on (the database's current version).
     private var base: Workflow
@@ -84,6 +84,9 @@ actor Room {
     /// Since when the document has lacked the stored version (see ``takeOverAbandonedVersion()``).
     private var behindSince: Duration?
     private var logBytesSinceSnapshot = 0
+    /// The size of the stored snapshot: with the log since, a bound on the document's encoded size that
+    /// is cheap to keep (the size cap checks it before it encodes the document).
+    private var snapshotBytes = 0
     /// Updates the relay's own transactions produced, waiting to be committed and forwarded.
     private let relayUpdates = UpdateCollector()
     /// Who edited the document since its base last changed: the people a discarded draft names.
@@ -95,11 +98,10 @@ actor Room {
     /// Tickets handed out, and the highest one committed and forwarded (tickets settle in order).
     private var lastTicket = 0
     private var settledTicket = 0
-    private var commitWaiters: [(ticket: Int, failOnError: Bool, continuation: CheckedContinuation<Void, any Error>)] =
-        []
+    private var commitWaiters: [(ticket: Int, failOnError: Bool, waiter: Waiter)] = []
     /// Operations holding new client updates back (a save, a reconcile), and the updates waiting.
     private var holds = 0
-    private var heldUpdates: [CheckedContinuation<Void, Never>] = []
+    private var heldUpdates: [Waiter] = []
     /// Whether an operation that moves the base or unloads the room (a save, an external write, a
     /// draft, an unload) is running, and those waiting to run. Each awaits the store; while it does,
     /// the room takes other messages, but none of these: the base it read stays the base until it ends.
@@ -160,6 +162,7 @@ actor Room {
         lastSequence = 0
         committedAhead.removeAll()
         logBytesSinceSnapshot = 0
+        snapshotBytes = stored.snapshot?.count ?? 0
         let fresh = Doc()
         doc = fresh
         let collector = relayUpdates
@@ -288,27 +291,28 @@ actor Room {
     private static let firstRetryDelay = Duration.milliseconds(20)
 
     private func resumeCommitWaiters(failing error: (any Error)?) {
-        var waiting: [(ticket: Int, failOnError: Bool, continuation: CheckedContinuation<Void, any Error>)] = []
-        for waiter in commitWaiters {
-            if waiter.ticket <= settledTicket {
-                waiter.continuation.resume()
-            } else if let error, waiter.failOnError {
-                waiter.continuation.resume(throwing: error)
+        var waiting: [(ticket: Int, failOnError: Bool, waiter: Waiter)] = []
+        for entry in commitWaiters where !entry.waiter.isFinished {
+            if entry.ticket <= settledTicket {
+                entry.waiter.resume()
+            } else if let error, entry.failOnError {
+                entry.waiter.resume(throwing: error)
             } else {
-                waiting.append(waiter)
+                waiting.append(entry)
             }
         }
         commitWaiters = waiting
     }
 
     /// Returns once every update queued so far is committed and forwarded. With `failOnError` a
-    /// failed commit throws instead of waiting for the retries.
+    /// failed commit throws instead of waiting for the retries. Throws `CancellationError` when the
+    /// calling task is cancelled (a connection the relay closes stops waiting on a failing store).
     private func waitForCommits(failOnError: Bool) async throws {
         let ticket = lastTicket
         guard settledTicket < ticket else { return }
-        try await withCheckedThrowingContinuation { continuation in
-            commitWaiters.append((ticket, failOnError, continuation))
-        }
+        let waiter = Waiter()
+        commitWaiters.append((ticket, failOnError, waiter))
+        try await waiter.wait()
     }
 
     /// Holds new client updates back until ``releaseClientUpdates()``, and waits for the commits
@@ -406,6 +410,8 @@ actor Room {
     private func applyLogged(_ stored: StoredDocument) {
         let before = stored.snapshot == nil ? nil : doc.encodeStateVector()
         if let snapshot = stored.snapshot {
+            // Still a bound on the document's size: it holds the snapshot and what the log counts.
+            snapshotBytes = max(snapshotBytes, snapshot.count)
             do { try doc.applyUpdate(snapshot, origin: RelayOrigin.store) } catch {
                 services.logger.error(
                     "a stored snapshot could not be applied", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
@@ -533,7 +539,9 @@ actor Room {
         switch state {
         case .unloading:
             // Let the unload (and its compaction) finish; the registry then loads the room anew.
-            await withCheckedContinuation { unloadWaiters.append($0) }
+            let waiter = Waiter()
+            unloadWaiters.append(waiter)
+            try await waiter.wait()
             return .retry
         case .unloaded: return .retry
         case .loading: try await ensureLoaded()
@@ -627,6 +635,7 @@ actor Room {
         do {
             try await services.store.compactDocument(workflowID, snapshot: snapshot, throughSeq: throughSeq)
             logBytesSinceSnapshot = max(0, logBytesSinceSnapshot - coveredBytes)
+            snapshotBytes = snapshot.count
         } catch {
             services.logger.warning(
                 "compaction failed; the log stays", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
@@ -641,7 +650,14 @@ actor Room {
     func receiveUpdate(
         _ update: [UInt8], from session: SessionHandle, onCommitted: @escaping @Sendable () -> Void
     ) async -> UpdateOutcome {
-        while holds > 0 { await withCheckedContinuation { heldUpdates.append($0) } }
+        while holds > 0 {
+            let waiter = Waiter()
+            heldUpdates.append(waiter)
+            do { try await waiter.wait() } catch {
+                // The relay is closing this connection: nothing was applied.
+                return .refused(.error(.shuttingDown, "the connection is closing; the update was not applied"))
+            }
+        }
         guard sessions[session.id] != nil else { return .refused(.error(.notJoined, "join a workflow first")) }
         if update == [0, 0] { return .settled }
         guard session.canEdit else {
@@ -660,7 +676,9 @@ actor Room {
         } catch {
             return .refused(.error(.updateRejected, "the update is not a valid Yjs update: \(error)"))
         }
-        if update.count + logBytesSinceSnapshot > services.configuration.maximumDocumentBytes,
+        // Cheap first: the snapshot and the log since bound the encoded document (a compaction resets
+        // the log's count, not the document's size); only near the cap is the document encoded.
+        if snapshotBytes + logBytesSinceSnapshot + update.count > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
             let limit = services.configuration.maximumDocumentBytes
@@ -676,11 +694,14 @@ actor Room {
         return .pending
     }
 
-    /// The answer to a client's sync step 1: what it lacks. It may hold updates still being committed,
-    /// so it is returned (to be sent) once they are.
-    func answerStep1(_ stateVector: [UInt8]) async -> WireMessage? {
+    /// The answer to a client's sync step 1: what it lacks (nil for an invalid state vector). It may
+    /// hold updates still being committed, so it is returned (to be sent) once they are.
+    ///
+    /// - Throws: `CancellationError` when the calling connection is closed first: nothing not yet
+    ///   durable is ever sent.
+    func answerStep1(_ stateVector: [UInt8]) async throws -> WireMessage? {
         guard let update = try? doc.encodeStateAsUpdate(sinceEncoded: stateVector) else { return nil }
-        try? await waitForCommits(failOnError: false)
+        try await waitForCommits(failOnError: false)
         return .sync(.step2(update: update))
     }
 
@@ -745,7 +766,10 @@ actor Room {
         defer { endExclusive() }
         // Save exactly what the log holds: every update sent before the save, and nothing newer.
         do { try await holdClientUpdates(failOnError: true) } catch {
-            return .error(.internal, "the relay could not store the updates before the save; try again: \(error)")
+            return .saveFailed(
+                reason: .unavailable,
+                message: "the relay could not store the edits made before the save, so nothing was saved; "
+                    + "they are kept and retried; save again in a moment (\(error))")
         }
         defer { releaseClientUpdates() }
         guard sessions[session.id] != nil else { return .error(.notJoined, "join a workflow first") }
@@ -780,7 +804,9 @@ actor Room {
                 currentLockVersion: currentVersion, moved: .array(moved.map { .string("\($0)") }))
         } catch {
             services.logger.error("save failed", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
-            return .error(.internal, "the save could not be written: \(error)")
+            return .saveFailed(
+                reason: .unavailable,
+                message: "the relay could not write the save to its database; nothing was saved; try again (\(error))")
         }
         guard result.changed else {
             // Nothing differed from the saved version: no new version, nothing to tell the others.
@@ -819,7 +845,9 @@ actor Room {
     {
         switch state {
         case .unloading:
-            await withCheckedContinuation { unloadWaiters.append($0) }
+            let waiter = Waiter()
+            unloadWaiters.append(waiter)
+            try await waiter.wait()
             return nil
         case .unloaded: return nil
         case .loading, .ready, .draining: break
@@ -924,7 +952,9 @@ actor Room {
     {
         switch state {
         case .unloading:
-            await withCheckedContinuation { unloadWaiters.append($0) }
+            let waiter = Waiter()
+            unloadWaiters.append(waiter)
+            try await waiter.wait()
             return nil
         case .unloaded: return nil
         case .loading, .ready, .draining: break

@@ -101,7 +101,18 @@ struct SandboxMerger: Sendable {
         }
     }
 
+    /// Merges a sandbox into its parent. Runs in turn with the relay's deploys (``SerialGate``): the
+    /// merge imports the parent's project as it read it when planning, so a deploy committed between
+    /// the plan and the commit would otherwise be undone in the project's own fields.
     func merge(
+        sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
+    ) async
+        -> ControlMessage
+    {
+        await services.deploys.run { await mergeNow(sandbox: key, force: force, by: requester, registry: registry) }
+    }
+
+    private func mergeNow(
         sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
     ) async
         -> ControlMessage

@@ -13,7 +13,9 @@ import WeftProtocol
 ///
 /// Bounded: at most ``updateLimit`` updates and ``byteLimit`` bytes (but always one update) are
 /// unsettled. The next waits in ``register(bytes:)``, which holds up the connection's reader, so a
-/// client that writes faster than the store commits is slowed by its own socket.
+/// client that writes faster than the store commits is slowed by its own socket. Both waits end when
+/// the waiting task is cancelled (the relay closing the connection), so a store that keeps failing
+/// cannot keep a connection, or the relay's shutdown, waiting forever.
 ///
 /// Safe to use from any task: the room settles slots from its own.
 final class UpdatePipeline: Sendable {
@@ -43,8 +45,8 @@ final class UpdatePipeline: Sendable {
         var head = 0
         var bytesInFlight = 0
         /// The reader, waiting for room for an update of this many bytes.
-        var reader: (bytes: Int, continuation: CheckedContinuation<Void, Never>)?
-        var settleWaiters: [CheckedContinuation<Void, Never>] = []
+        var reader: (bytes: Int, waiter: Waiter)?
+        var settleWaiters: [Waiter] = []
         /// The connection is gone: updates still committing settle without a word.
         var closed = false
 
@@ -66,8 +68,9 @@ final class UpdatePipeline: Sendable {
     var unsettled: Int { state.withLock { $0.registered - $0.acked } }
 
     /// Takes the next slot for an update of `bytes`, first waiting until the bound leaves room for it;
-    /// returns the update's number. Called by the connection's reader only, one update at a time.
-    func register(bytes: Int) async -> Int {
+    /// returns the update's number, or nil when the calling task was cancelled while it waited (no
+    /// slot is taken then). Called by the connection's reader only, one update at a time.
+    func register(bytes: Int) async -> Int? {
         while true {
             let number: Int? = state.withLock { state in
                 guard state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) else {
@@ -79,15 +82,18 @@ final class UpdatePipeline: Sendable {
                 return state.registered
             }
             if let number { return number }
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state in
-                    if state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) {
-                        return true
-                    }
-                    state.reader = (bytes, continuation)
-                    return false
+            let waiter = Waiter()
+            let mustWait = state.withLock { state in
+                if state.hasRoom(for: bytes, updateLimit: updateLimit, byteLimit: byteLimit) { return false }
+                state.reader = (bytes, waiter)
+                return true
+            }
+            guard mustWait else { continue }
+            do { try await waiter.wait() } catch {
+                state.withLock { state in
+                    if state.reader?.waiter === waiter { state.reader = nil }
                 }
-                if ready { continuation.resume() }
+                return nil
             }
         }
     }
@@ -95,7 +101,7 @@ final class UpdatePipeline: Sendable {
     /// Settles update `number`: committed (and forwarded), or refused with `refusal`. Sends the acks
     /// (and refusals) this makes possible, in order.
     func settle(_ number: Int, refusal: ControlMessage? = nil) {
-        var wake: [CheckedContinuation<Void, Never>] = []
+        var wake: [Waiter] = []
         state.withLock { state in
             let index = state.head + (number - state.acked - 1)
             guard number > state.acked, index < state.slots.count, !state.slots[index].settled else { return }
@@ -123,7 +129,7 @@ final class UpdatePipeline: Sendable {
             if let reader = state.reader,
                 state.hasRoom(for: reader.bytes, updateLimit: updateLimit, byteLimit: byteLimit)
             {
-                wake.append(reader.continuation)
+                wake.append(reader.waiter)
                 state.reader = nil
             }
             if state.acked == state.registered {
@@ -131,22 +137,23 @@ final class UpdatePipeline: Sendable {
                 state.settleWaiters.removeAll()
             }
         }
-        for continuation in wake { continuation.resume() }
+        for waiter in wake { waiter.resume() }
     }
 
     /// The connection closed: what settles from now on sends nothing (nobody is there to read it; its
     /// send queue is finished and would refuse the frames anyway).
     func close() { state.withLock { $0.closed = true } }
 
-    /// Returns once every registered update is settled and acknowledged.
+    /// Returns once every registered update is settled and acknowledged, or when the calling task is
+    /// cancelled.
     func waitUntilSettled() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                if state.acked == state.registered { return true }
-                state.settleWaiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
+        let waiter = Waiter()
+        let mustWait = state.withLock { state in
+            if state.acked == state.registered { return false }
+            state.settleWaiters.append(waiter)
+            return true
         }
+        guard mustWait else { return }
+        try? await waiter.wait()
     }
 }

@@ -32,7 +32,7 @@ import WeftProtocol
     @Test func acksFollowArrivalOrderWhateverOrderUpdatesSettleIn() async {
         let (pipeline, queue) = make()
         var numbers: [Int] = []
-        for _ in 0..<5 { numbers.append(await pipeline.register(bytes: 10)) }
+        for _ in 0..<5 { numbers.append(await pipeline.register(bytes: 10) ?? 0) }
         #expect(numbers == [1, 2, 3, 4, 5])
         pipeline.settle(3)
         pipeline.settle(2, refusal: .error(.updateRejected, "bad"))
@@ -90,5 +90,57 @@ import WeftProtocol
         pipeline.settle(1)
         #expect(pipeline.unsettled == 0)
         #expect(await sent(queue).isEmpty)
+    }
+
+    /// A store that keeps failing never settles anything: the reader waiting for room, or a `leave`
+    /// waiting for the acks, must still end when the relay stops the connection (shutdown), or the
+    /// relay could never exit.
+    @Test func aReaderWaitingForRoomStopsWhenItsTaskIsCancelledAndTakesNoSlot() async throws {
+        let (pipeline, _) = make(updateLimit: 1)
+        _ = await pipeline.register(bytes: 10)
+        let blocked = Task { await pipeline.register(bytes: 10) }
+        try await Task.sleep(for: .milliseconds(50))
+        blocked.cancel()
+        #expect(await blocked.value == nil)
+        pipeline.settle(1)
+        #expect(pipeline.unsettled == 0, "the cancelled reader took no slot")
+        #expect(await pipeline.register(bytes: 10) == 2)
+    }
+
+    @Test func waitingUntilSettledEndsWhenItsTaskIsCancelled() async throws {
+        let (pipeline, _) = make()
+        _ = await pipeline.register(bytes: 10)
+        let waiting = Task { await pipeline.waitUntilSettled() }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await waiting.value
+        #expect(pipeline.unsettled == 1, "nothing settled: the wait ended by cancellation")
+    }
+}
+
+/// The wait a connection's reader uses on rooms and pipelines.
+@Suite struct WaiterTests {
+    @Test func aResumeBeforeTheWaitIsNotLost() async throws {
+        let waiter = Waiter()
+        waiter.resume()
+        try await waiter.wait()
+        #expect(waiter.isFinished)
+    }
+
+    @Test func theFirstEndWinsAndAnErrorIsThrown() async {
+        struct Failure: Error {}
+        let waiter = Waiter()
+        waiter.resume(throwing: Failure())
+        waiter.resume()
+        await #expect(throws: Failure.self) { try await waiter.wait() }
+    }
+
+    @Test func cancellationEndsTheWaitWithCancellationError() async throws {
+        let waiter = Waiter()
+        let task = Task { try await waiter.wait() }
+        try await Task.sleep(for: .milliseconds(30))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(waiter.isFinished)
     }
 }
