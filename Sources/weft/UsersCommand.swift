@@ -29,7 +29,8 @@ struct Users: AsyncParsableCommand {
             let location = try DatabaseLocation(db)
             let opened: OpenedDatabase
             do { opened = try await location.open() } catch {
-                throw ValidationError("cannot open the database \(location.display): \(error)")
+                FileHandleOutput.standardError("weft users: cannot open the database \(location.display): \(error)\n")
+                throw ExitCode(1)
             }
             do {
                 let result = try await body(opened.store)

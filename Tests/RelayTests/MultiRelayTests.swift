@@ -31,6 +31,27 @@ extension RelaySuite {
     /// of one does reaches the clients of the others, and a relay that dies loses nothing it acknowledged.
     @Suite("several relays on one PostgreSQL")
     struct MultiRelay {
+        /// A PostgreSQL URL's password never reaches a message: a relay, a direct deploy and `weft users`
+        /// that cannot connect name the URL with `***` for it (this needs no server: nothing listens on
+        /// port 1).
+        @Test func messagesNameTheDatabaseWithoutItsPassword() throws {
+            let folder = try ScratchFolder()
+            defer { folder.remove() }
+            let url = "postgres://weft:hunter2@127.0.0.1:1/weft"
+            let project = try ProjectFile.make(in: folder)
+            for arguments in [
+                ["relay", "--socket", folder.file("r.sock"), "--db", url],
+                ["deploy", project.path, "--socket", folder.file("r.sock"), "--db", url],
+                ["users", "list", "--db", url],
+                ["relay", "--socket", folder.file("r.sock"), "--db", url + "?sslmode=sometimes"],
+            ] {
+                let result = try WeftExecutable.run(arguments, timeout: 30)
+                #expect(result.status != 0, "\(arguments)")
+                #expect(result.standardErrorText.contains("postgres://weft:***@127.0.0.1"), "\(result.standardErrorText)")
+                #expect(!result.standardErrorText.contains("hunter2"), "\(result.standardErrorText)")
+            }
+        }
+
         /// Two editors of one workflow on two relays type into one job body; a third relay's editor
         /// joins later. All three end with the same document holding both texts.
         @Test func editorsOnDifferentRelaysConverge() throws {
