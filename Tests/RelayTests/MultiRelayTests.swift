@@ -8,7 +8,7 @@ import YCRDT
 /// Runs `body` with `count` relay processes serving one fresh PostgreSQL schema, each on its own socket
 /// (`a.sock`, `b.sock`, …) in one scratch folder; stops them all and drops the schema afterwards.
 func withSharedRelays<Result>(
-    _ count: Int, unloadAfter: Double = 30, _ body: ([RelayProcess]) throws -> Result
+    _ count: Int, unloadAfter: Double = 30, _ body: ([RelayProcess], SharedPostgres) throws -> Result
 ) throws -> Result {
     let postgres = try SharedPostgres.make()
     let folder = try ScratchFolder()
@@ -23,7 +23,7 @@ func withSharedRelays<Result>(
         folder.remove()
     }
     for relay in relays { try relay.start(timeout: .seconds(30)) }
-    return try body(relays)
+    return try body(relays, postgres)
 }
 
 extension RelaySuite {
@@ -55,7 +55,7 @@ extension RelaySuite {
         /// Two editors of one workflow on two relays type into one job body; a third relay's editor
         /// joins later. All three end with the same document holding both texts.
         @Test func editorsOnDifferentRelaysConverge() throws {
-            try withSharedRelays(3) { relays in
+            try withSharedRelays(3) { relays, _ in
                 let project = try DeployedProject.deploy(to: relays[0])
                 let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
                 let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
@@ -83,7 +83,7 @@ extension RelaySuite {
         /// A deploy through relay A reaches an editor on relay B: the new content, and `workflow_saved`
         /// with the new version, after which B's editor has no unsaved changes.
         @Test func aDeployThroughOneRelayReachesTheOthersClients() throws {
-            try withSharedRelays(2) { relays in
+            try withSharedRelays(2) { relays, _ in
                 let project = try DeployedProject.deploy(to: relays[0])
                 let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
                 let webhook = try bob.base.jobID(named: "webhook job")
@@ -106,7 +106,7 @@ extension RelaySuite {
         /// A direct `weft deploy --db postgres://…` (no relay on its socket) writes while the relays go
         /// on serving (they hold no deploy lock on a shared database), and their editors get it.
         @Test func aDirectDeployWritesWhileTheRelaysServe() throws {
-            try withSharedRelays(2) { relays in
+            try withSharedRelays(2) { relays, _ in
                 let project = try DeployedProject.deploy(to: relays[0])
                 let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
                 let webhook = try ann.base.jobID(named: "webhook job")
@@ -131,7 +131,7 @@ extension RelaySuite {
         /// A save through relay A gives relay B's editor `workflow_saved` (actor and source from the
         /// stored version) and the saved content, with no unsaved changes left.
         @Test func aSaveThroughOneRelayReachesTheOthersClients() throws {
-            try withSharedRelays(2) { relays in
+            try withSharedRelays(2) { relays, _ in
                 let project = try DeployedProject.deploy(to: relays[0])
                 let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
                 let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
@@ -161,10 +161,34 @@ extension RelaySuite {
             }
         }
 
+        /// Every database session drops at once (a server restart, a lost network): the relays reconnect,
+        /// and what their editors type afterwards still reaches the other relay, acknowledged and whole.
+        @Test func droppedDatabaseSessionsCostLatencyOnly() throws {
+            try withSharedRelays(2) { relays, postgres in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                try ann.append("// before\n", toBodyOf: webhook)
+                try converge([ann, bob]) { bob.workflow.body(of: webhook).contains("before") }
+                try postgres.terminateSessions()
+                try ann.append("// ann after\n", toBodyOf: webhook)
+                try bob.append("// bob after\n", toBodyOf: webhook)
+                try ann.waitForAcks(timeout: .seconds(30))
+                try bob.waitForAcks(timeout: .seconds(30))
+                try converge([ann, bob], timeout: .seconds(30)) {
+                    ann.workflow.body(of: webhook).contains("bob after") && bob.workflow.body(of: webhook).contains("ann after")
+                }
+                // And a newcomer on either relay reads the same from the database.
+                let carol = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "carol")
+                try converge([carol, bob])
+            }
+        }
+
         /// Relay A is SIGKILLed: every edit it acknowledged is in the database, and A's editor, reconnecting
         /// to relay B with the document it holds, resyncs with B's editors.
         @Test func killingOneRelayLosesNothingItAcknowledged() throws {
-            try withSharedRelays(2) { relays in
+            try withSharedRelays(2) { relays, _ in
                 let project = try DeployedProject.deploy(to: relays[0])
                 let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
                 let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")

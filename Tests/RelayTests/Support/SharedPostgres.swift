@@ -30,6 +30,25 @@ struct SharedPostgres {
         return SharedPostgres(url: url, settings: try PostgresSettings(url: url))
     }
 
+    /// Ends every server session on the test database but psql's own, as a server restart or a lost
+    /// network would: the relays' pools, listeners and locks all lose their connections.
+    func terminateSessions() throws {
+        guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
+            let psql = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted()
+                .map({ "/usr/lib/postgresql/\($0)/bin/psql" }).last(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw TestSupportError("no psql under /usr/lib/postgresql/*/bin") }
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: psql),
+            arguments: [
+                base, "-v", "ON_ERROR_STOP=1", "-c",
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ], timeout: 30)
+        guard result.status == 0 else {
+            throw TestSupportError("psql failed (\(result.status)): \(result.standardErrorText)")
+        }
+    }
+
     /// Drops the schema and everything in it.
     func drop() {
         let settings = self.settings
