@@ -31,8 +31,10 @@ struct SharedPostgres {
     }
 
     /// Ends every server session on the test database but psql's own, as a server restart or a lost
-    /// network would: the relays' pools, listeners and locks all lose their connections.
-    func terminateSessions() throws {
+    /// network would: the relays' pools, listeners and locks all lose their connections. Returns how many
+    /// sessions it ended.
+    @discardableResult
+    func terminateSessions() throws -> Int {
         guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
             let psql = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted()
                 .map({ "/usr/lib/postgresql/\($0)/bin/psql" }).last(where: { FileManager.default.isExecutableFile(atPath: $0) })
@@ -40,13 +42,14 @@ struct SharedPostgres {
         let result = try ChildProcess.run(
             URL(fileURLWithPath: psql),
             arguments: [
-                base, "-v", "ON_ERROR_STOP=1", "-c",
+                base, "-v", "ON_ERROR_STOP=1", "-t", "-A", "-c",
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                     + "WHERE datname = current_database() AND pid <> pg_backend_pid()",
             ], timeout: 30)
         guard result.status == 0 else {
             throw TestSupportError("psql failed (\(result.status)): \(result.standardErrorText)")
         }
+        return Int(result.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// Drops the schema and everything in it.
