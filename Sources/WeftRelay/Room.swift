@@ -189,6 +189,8 @@ actor Room {
             }
         }
         state = .ready
+        // Notifications that arrived while loading were not for a ready room: look once more.
+        if services.store.isShared { Task { await self.catchUp() } }
     }
 
     /// Whether the document is empty or behind its saved version.

@@ -161,6 +161,39 @@ extension RelaySuite {
             }
         }
 
+        /// A relay whose editors leave unloads the document, compacting it, while another relay's editor
+        /// goes on typing; an editor joining the first relay again loads the snapshot and the log after it
+        /// and ends with the same document, every edit in it once.
+        @Test func aRelayThatUnloadsAndCompactsStaysInStep() throws {
+            try withSharedRelays(2, unloadAfter: 0.3) { relays, postgres in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try ann.base.jobID(named: "webhook job")
+                for line in 0..<10 {
+                    try ann.append("// ann \(line)\n", toBodyOf: webhook)
+                    try bob.append("// bob \(line)\n", toBodyOf: webhook)
+                }
+                try ann.waitForAcks()
+                try converge([ann, bob]) { bob.workflow.body(of: webhook).contains("// ann 9\n") }
+                ann.close()
+                // Relay A unloads (and compacts) after 0.3 s; Bob types on through relay B meanwhile.
+                for line in 10..<20 {
+                    try bob.append("// bob \(line)\n", toBodyOf: webhook)
+                    try bob.pump(for: .milliseconds(100))
+                }
+                try bob.waitForAcks()
+                #expect(try postgres.snapshotThroughSeq(project.workflow1) > 0, "relay A compacted as it unloaded")
+                let carol = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "carol")
+                try carol.append("// carol\n", toBodyOf: webhook)
+                try converge([carol, bob]) { bob.workflow.body(of: webhook).contains("// carol\n") }
+                let body = carol.workflow.body(of: webhook)
+                for text in (0..<10).map({ "// ann \($0)\n" }) + (0..<20).map({ "// bob \($0)\n" }) + ["// carol\n"] {
+                    #expect(body.components(separatedBy: text).count == 2, "\(text) once: \(body)")
+                }
+            }
+        }
+
         /// Every database session drops at once (a server restart, a lost network): the relays reconnect,
         /// and what their editors type afterwards still reaches the other relay, acknowledged and whole.
         @Test func droppedDatabaseSessionsCostLatencyOnly() throws {

@@ -35,21 +35,33 @@ struct SharedPostgres {
     /// sessions it ended.
     @discardableResult
     func terminateSessions() throws -> Int {
+        Int(
+            try psql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) ?? 0
+    }
+
+    /// The sequence number a document's stored snapshot runs through (0 when it has none).
+    func snapshotThroughSeq(_ docID: String) throws -> Int {
+        Int(
+            try psql(
+                "SELECT coalesce(max(through_seq), 0) FROM \(settings.schema).document_snapshots "
+                    + "WHERE doc_id = '\(docID)'")) ?? -1
+    }
+
+    /// Runs one SQL statement with psql on the test database; returns its output, unaligned.
+    private func psql(_ statement: String) throws -> String {
         guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
             let psql = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted()
                 .map({ "/usr/lib/postgresql/\($0)/bin/psql" }).last(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else { throw TestSupportError("no psql under /usr/lib/postgresql/*/bin") }
         let result = try ChildProcess.run(
-            URL(fileURLWithPath: psql),
-            arguments: [
-                base, "-v", "ON_ERROR_STOP=1", "-t", "-A", "-c",
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    + "WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            ], timeout: 30)
+            URL(fileURLWithPath: psql), arguments: [base, "-v", "ON_ERROR_STOP=1", "-t", "-A", "-c", statement],
+            timeout: 30)
         guard result.status == 0 else {
             throw TestSupportError("psql failed (\(result.status)): \(result.standardErrorText)")
         }
-        return Int(result.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        return result.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Drops the schema and everything in it.
