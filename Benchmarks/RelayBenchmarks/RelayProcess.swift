@@ -9,16 +9,25 @@ import Glibc
 struct WeftBinary {
     let path: String
 
-    /// `--weft PATH`, or `.build/release/weft` under the package root.
+    /// `--weft PATH`; else the self-contained build operators deploy (`.build/static/release/weft`,
+    /// docs/operations.md), else `.build/release/weft`, under the package root. Which one matters for
+    /// the idle RSS: the shared Swift libraries of the plain build map about 5 MB more.
     static func locate(_ explicit: String?) -> WeftBinary {
-        let path = explicit ?? PackageRoot.locate().appendingPathComponent(".build/release/weft").path
+        let root = PackageRoot.locate()
+        let candidates = [".build/static/release/weft", ".build/release/weft"].map {
+            root.appendingPathComponent($0).path
+        }
+        let path = explicit ?? candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
         guard FileManager.default.isExecutableFile(atPath: path) else {
             fail(
-                "no weft binary at \(path); build it first: swift build -c release --product weft (or pass --weft PATH)"
-            )
+                "no weft binary at \(path); build it first: \(buildCommand) (or pass --weft PATH)")
         }
         return WeftBinary(path: path)
     }
+
+    /// How to build the relay the benchmarks measure by default.
+    static let buildCommand =
+        "swift build -c release --static-swift-stdlib --product weft --scratch-path .build/static"
 
     /// Runs a `weft` command to completion; returns its standard output, fails the run on a non-zero exit.
     @discardableResult

@@ -30,14 +30,15 @@ struct Options {
                                [--only fanout,saturation,writers,deploys,memory,relays] [--steps R,R,…]
                                [--postgres URL] [--keep]
 
-        Starts the release `weft relay` (build it first: swift build -c release --product weft) on a
+        Starts the release `weft relay` (build it first, self-contained as operators deploy it:
+        swift build -c release --static-swift-stdlib --product weft --scratch-path .build/static) on a
         scratch socket and database and measures fan-out latency at 500 updates/s over 50 clients, the
         saturation rate, durable acked updates/s from 10 writers, deploy → workflow_saved on 50 clients,
         and memory per loaded document. About 2–3 minutes. With --postgres, also two relays on one
         PostgreSQL database (issue #9): propagation from clients of one relay to clients of the other,
         and durable acked updates/s with PostgreSQL as the store.
 
-          --weft PATH     the weft binary (default: .build/release/weft under the package root)
+          --weft PATH     the weft binary (default: .build/static/release/weft, else .build/release/weft)
           --dir DIR       scratch directory for the socket and database (default: a new one in /tmp)
           --db-dir DIR    put the database here instead (e.g. /dev/shm to take the disk's fsync out)
           --workers N     client threads; clients are dealt round-robin (default 50: one per client)

@@ -12,7 +12,7 @@ import Glibc
 // many clients on Foundation threads: fan-out latency, saturation, durable acks, deploy notices and
 // memory. Build the relay first, then run this in release:
 //
-//   swift build -c release --product weft
+//   swift build -c release --static-swift-stdlib --product weft --scratch-path .build/static
 //   swift run -c release RelayBenchmarks
 //
 // The table goes to standard output, progress to standard error. Linux only (/proc).

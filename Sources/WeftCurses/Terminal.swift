@@ -159,10 +159,16 @@ public final class CursesTerminal {
         return Self.decodingSequences(events, paste: &paste)
     }
 
-    /// Pastes (``BracketedPaste``), Alt-letters and modified cursor keys that arrived as their escape
+    /// Pastes (``BracketedPaste``: in a paste a carriage return and a line feed differ, so `\r\n` is
+    /// one line break; typed, both are Enter), Alt-letters and modified cursor keys that arrived as their escape
     /// sequences, decoded into single events (``KeySequences``); a resize keeps its place.
     static func decodingSequences(_ events: [EditorEvent], paste: inout BracketedPaste) -> [EditorEvent] {
-        guard paste.isWaiting || events.contains(.key(.escape)) else { return events }
+        guard paste.isWaiting || events.contains(.key(.escape)) else {
+            return events.map { event in
+                if case .key(let key) = event { return .key(BracketedPaste.typed(key)) }
+                return event
+            }
+        }
         var result: [EditorEvent] = []
         var keys: [Key] = []
         for event in events {
@@ -222,7 +228,9 @@ public final class CursesTerminal {
     static func characterKey(_ value: Int32) -> Key? {
         switch value {
         case 9: return .tab
-        case 10, 13: return .enter
+        case 13: return .enter
+        // A line feed, kept apart from the carriage return until the paste decoder has seen it.
+        case 10: return .control("j")
         case 27: return .escape
         case 8, 127: return .backspace
         case 0: return .control(" ")

@@ -4,12 +4,18 @@
 /// touches one line, not the whole text: ``replace(utf16Offset:count:with:)`` splices the lines it
 /// covers, and ``matches(_:)`` tells without splitting whether a body read back from the document is
 /// still the same text (the usual case after our own edit). Lines exclude their `\n`; a body that ends
-/// with a newline has an empty last line, and an empty body is one empty line.
+/// with a newline has an empty last line, and an empty body is one empty line. A line keeps the `\r`
+/// of a `\r\n` (the offsets are the document's), but its content (``contentLength(ofLine:)``) stops
+/// before it.
 public struct BodyBuffer: Hashable, Sendable {
     /// The lines, without their line feeds.
     public private(set) var lines: [String]
     /// Each line's length in UTF-16 units.
     private var lengths: [Int]
+    /// Whether each line is printable ASCII (``BodyLine/isPlain(_:)``), found once per version of it.
+    private var plainLines: [Bool]
+    /// Each long line's checkpoints (``LineCheckpoints``); nil for the others.
+    private var checkpoints: [LineCheckpoints?]
     /// The whole body's length in UTF-16 units (line feeds included).
     public private(set) var utf16Count: Int
 
@@ -17,6 +23,11 @@ public struct BodyBuffer: Hashable, Sendable {
     public init(_ text: String) {
         lines = Self.split(text)
         lengths = lines.map(\.utf16.count)
+        plainLines = lines.map(BodyLine.isPlain)
+        checkpoints = zip(lines, plainLines).map { line, isPlain in
+            LineCheckpoints.areWorthKeeping(length: line.utf16.count, isPlain: isPlain)
+                ? LineCheckpoints(text: line) : nil
+        }
         utf16Count = lengths.reduce(lines.count - 1, +)
     }
 
@@ -27,6 +38,16 @@ public struct BodyBuffer: Hashable, Sendable {
 
     /// The UTF-16 length of line `index`.
     public func length(ofLine index: Int) -> Int { lengths[index] }
+
+    /// The UTF-16 length of line `index` without the `\r` of a `\r\n` ending it: where End goes.
+    public func contentLength(ofLine index: Int) -> Int { line(index).contentLength }
+
+    /// Line `index` as the editor steps through it and draws it.
+    func line(_ index: Int) -> BodyLine {
+        BodyLine(
+            lines[index], endsInLineBreak: index + 1 < lines.count, isPlain: plainLines[index],
+            utf16Count: lengths[index], checkpoints: checkpoints[index])
+    }
 
     /// Where a UTF-16 offset falls: its line and its UTF-16 column in that line. Offsets outside the
     /// body are clamped to it.
@@ -78,6 +99,20 @@ public struct BodyBuffer: Hashable, Sendable {
         let middle = Self.split(head + text + tail)
         lines.replaceSubrange(start.line...end.line, with: middle)
         lengths.replaceSubrange(start.line...end.line, with: middle.map(\.utf16.count))
+        let plain = middle.map(BodyLine.isPlain)
+        plainLines.replaceSubrange(start.line...end.line, with: plain)
+        // The first new line starts as the old one did, up to the edit: its checkpoints there stay.
+        let previous = checkpoints[start.line]
+        let newCheckpoints = middle.indices.map { index -> LineCheckpoints? in
+            guard LineCheckpoints.areWorthKeeping(length: middle[index].utf16.count, isPlain: plain[index])
+            else {
+                return nil
+            }
+            return index == 0
+                ? LineCheckpoints(text: middle[index], keeping: previous, unchangedBefore: start.column)
+                : LineCheckpoints(text: middle[index])
+        }
+        checkpoints.replaceSubrange(start.line...end.line, with: newCheckpoints)
         utf16Count += text.utf16.count - (high - low)
     }
 

@@ -57,7 +57,20 @@ public struct BodyEditor: Hashable, Sendable {
     /// The cursor's display column in its line.
     public var cursorDisplayColumn: Int {
         let (line, column) = cursorLocation
-        return BodyLine.displayColumn(in: buffer.lines[line], ofUTF16: column)
+        return buffer.line(line).displayColumn(ofUTF16: column)
+    }
+
+    /// The line break Enter inserts: `\r\n` in a line that ends with one (or, on the last line, after
+    /// a line that does), so a body with Windows line ends keeps them; `\n` otherwise.
+    public var lineBreak: String {
+        let line = cursorLocation.line
+        let endsInCRLF = { (index: Int) in
+            index + 1 < buffer.lineCount && buffer.contentLength(ofLine: index) < buffer.length(ofLine: index)
+        }
+        if endsInCRLF(line) || (line + 1 == buffer.lineCount && line > 0 && endsInCRLF(line - 1)) {
+            return "\r\n"
+        }
+        return "\n"
     }
 
     /// The selected UTF-16 range, when something is selected.
@@ -95,20 +108,8 @@ public struct BodyEditor: Hashable, Sendable {
             return
         case .left: cursor = step(left: cursor)
         case .right: cursor = step(right: cursor)
-        case .wordLeft:
-            while let character = character(before: cursor), !BodyLine.isWordCharacter(character) {
-                cursor = step(left: cursor)
-            }
-            while let character = character(before: cursor), BodyLine.isWordCharacter(character) {
-                cursor = step(left: cursor)
-            }
-        case .wordRight:
-            while let character = character(after: cursor), !BodyLine.isWordCharacter(character) {
-                cursor = step(right: cursor)
-            }
-            while let character = character(after: cursor), BodyLine.isWordCharacter(character) {
-                cursor = step(right: cursor)
-            }
+        case .wordLeft: cursor = wordStart(before: cursor)
+        case .wordRight: cursor = wordEnd(after: cursor)
         case .lineStart:
             let line = cursorLocation.line
             let indent = buffer.lines[line].prefix { $0 == " " || $0 == "\t" }.utf16.count
@@ -117,7 +118,7 @@ public struct BodyEditor: Hashable, Sendable {
             cursor = buffer.utf16Offset(line: line, column: column)
         case .lineEnd:
             let line = cursorLocation.line
-            cursor = buffer.utf16Offset(line: line, column: buffer.length(ofLine: line))
+            cursor = buffer.utf16Offset(line: line, column: buffer.contentLength(ofLine: line))
         case .bodyStart: cursor = 0
         case .bodyEnd: cursor = buffer.utf16Count
         }
@@ -200,15 +201,15 @@ public struct BodyEditor: Hashable, Sendable {
     public mutating func reload(_ text: String) {
         guard !buffer.matches(text) else { return }
         buffer = BodyBuffer(text)
-        cursor = min(cursor, buffer.utf16Count)
-        anchor = anchor.map { min($0, buffer.utf16Count) }
+        cursor = onContent(cursor)
+        anchor = anchor.map(onContent)
         scroll.y = min(scroll.y, buffer.lineCount - 1)
     }
 
     /// Puts the cursor (and the selection's anchor) where the document says they are now.
     public mutating func place(cursor newCursor: Int, anchor newAnchor: Int?) {
-        cursor = max(0, min(newCursor, buffer.utf16Count))
-        if anchor != nil || isMarking, let newAnchor { anchor = max(0, min(newAnchor, buffer.utf16Count)) }
+        cursor = onContent(newCursor)
+        if anchor != nil || isMarking, let newAnchor { anchor = onContent(newAnchor) }
     }
 
     /// Scrolls so the cursor is inside a window of `size`.
@@ -228,7 +229,7 @@ public struct BodyEditor: Hashable, Sendable {
 
     private mutating func moveVertically(by lines: Int) {
         let (line, column) = cursorLocation
-        let goal = goalColumn ?? BodyLine.displayColumn(in: buffer.lines[line], ofUTF16: column)
+        let goal = goalColumn ?? buffer.line(line).displayColumn(ofUTF16: column)
         let target = line + lines
         if target < 0 {
             cursor = 0
@@ -236,43 +237,70 @@ public struct BodyEditor: Hashable, Sendable {
             cursor = buffer.utf16Count
         } else {
             cursor = buffer.utf16Offset(
-                line: target, column: BodyLine.utf16Column(in: buffer.lines[target], atDisplay: goal))
+                line: target, column: buffer.line(target).utf16Column(atDisplay: goal))
         }
         goalColumn = goal
     }
 
-    /// One grapheme (or line break) left of `offset`.
+    /// `offset` clamped to the body and moved off the middle of a `\r\n` (to before the `\r`).
+    private func onContent(_ offset: Int) -> Int {
+        let offset = max(0, min(offset, buffer.utf16Count))
+        let (line, column) = buffer.location(ofUTF16: offset)
+        let end = buffer.contentLength(ofLine: line)
+        return column > end ? offset - (column - end) : offset
+    }
+
+    /// One grapheme (or line break: a `\r\n` is one) left of `offset`.
     func step(left offset: Int) -> Int {
         let (line, column) = buffer.location(ofUTF16: offset)
-        if column == 0 { return line > 0 ? offset - 1 : offset }
-        return buffer.utf16Offset(
-            line: line, column: BodyLine.boundary(in: buffer.lines[line], before: column))
+        if column == 0 {
+            return line > 0
+                ? buffer.utf16Offset(line: line - 1, column: buffer.contentLength(ofLine: line - 1)) : offset
+        }
+        return offset - column + buffer.line(line).boundary(before: column)
     }
 
-    /// One grapheme (or line break) right of `offset`.
+    /// One grapheme (or line break: a `\r\n` is one) right of `offset`.
     func step(right offset: Int) -> Int {
         let (line, column) = buffer.location(ofUTF16: offset)
-        if column >= buffer.length(ofLine: line) { return line + 1 < buffer.lineCount ? offset + 1 : offset }
-        return buffer.utf16Offset(
-            line: line, column: BodyLine.boundary(in: buffer.lines[line], after: column))
+        let text = buffer.line(line)
+        if column >= text.contentLength {
+            return line + 1 < buffer.lineCount ? offset - column + buffer.length(ofLine: line) + 1 : offset
+        }
+        return offset - column + text.boundary(after: column)
     }
 
-    /// The grapheme before `offset` (`\n` at a line's start), nil at the body's start.
-    func character(before offset: Int) -> Character? {
-        let start = step(left: offset)
-        guard start < offset else { return nil }
-        let (line, column) = buffer.location(ofUTF16: start)
-        guard column < buffer.length(ofLine: line) else { return "\n" }
-        return BodyBuffer.slice(buffer.lines[line], from: column, to: buffer.location(ofUTF16: offset).column)
-            .first
+    /// Where Ctrl-Left goes from `offset`: back over what is not a word (line breaks too), then to the
+    /// start of the word before it.
+    ///
+    /// - Complexity: O(graphemes passed), plus finding the line (O(lines before it)).
+    func wordStart(before offset: Int) -> Int {
+        var (line, column) = buffer.location(ofUTF16: offset)
+        while true {
+            let text = buffer.line(line)
+            column = text.retreat(from: column) { !BodyLine.isWordCharacter($0) }
+            if column > 0 || line == 0 { break }
+            line -= 1
+            column = buffer.contentLength(ofLine: line)
+        }
+        column = buffer.line(line).retreat(from: column, while: BodyLine.isWordCharacter)
+        return buffer.utf16Offset(line: line, column: column)
     }
 
-    /// The grapheme after `offset` (`\n` at a line's end), nil at the body's end.
-    func character(after offset: Int) -> Character? {
-        let end = step(right: offset)
-        guard end > offset else { return nil }
-        let (line, column) = buffer.location(ofUTF16: offset)
-        guard column < buffer.length(ofLine: line) else { return "\n" }
-        return BodyBuffer.slice(buffer.lines[line], from: column, to: column + (end - offset)).first
+    /// Where Ctrl-Right goes from `offset`: over what is not a word (line breaks too), then to the
+    /// end of the word after it.
+    ///
+    /// - Complexity: O(graphemes passed), plus finding the line (O(lines before it)).
+    func wordEnd(after offset: Int) -> Int {
+        var (line, column) = buffer.location(ofUTF16: offset)
+        while true {
+            let text = buffer.line(line)
+            column = text.advance(from: column) { !BodyLine.isWordCharacter($0) }
+            if column < text.contentLength || line + 1 == buffer.lineCount { break }
+            line += 1
+            column = 0
+        }
+        column = buffer.line(line).advance(from: column, while: BodyLine.isWordCharacter)
+        return buffer.utf16Offset(line: line, column: column)
     }
 }

@@ -4,9 +4,11 @@
 /// the relay) rather than 1,000 keys — and pasted text never runs the graph's one-letter commands.
 ///
 /// Keys outside a paste come out as ``EditorEvent/key(_:)``, their escape sequences folded by
-/// ``KeySequences``. Inside a paste, Enter is a line break and Tab a tab; other keys (control keys,
-/// escapes) are dropped. A paste, or a marker, split over two reads is put together: the decoder
-/// keeps what it has until the rest arrives.
+/// ``KeySequences``. Inside a paste, Enter (a carriage return) and Ctrl-J (a line feed) are line
+/// breaks — a `\r\n` pair is one, so text copied with Windows line ends does not get a blank line
+/// after each — and Tab a tab; other keys (control keys, escapes) are dropped. Outside a paste Ctrl-J
+/// is Enter, as terminals have always sent it. A paste, or a marker, split over two reads is put
+/// together: the decoder keeps what it has until the rest arrives.
 public struct BracketedPaste: Sendable {
     /// Turns the mode on (written when the editor takes over the terminal).
     public static let enable = "\u{1B}[?2004h"
@@ -34,14 +36,14 @@ public struct BracketedPaste: Sendable {
         var events: [EditorEvent] = []
         var plain: [Key] = []
         func flushPlain() {
-            events += KeySequences.fold(plain).map(EditorEvent.key)
+            events += KeySequences.fold(plain).map { EditorEvent.key(Self.typed($0)) }
             plain.removeAll()
         }
         var index = 0
         while index < input.count {
             if var text = pasted {
                 if Self.matches(Self.end, input, at: index) {
-                    events.append(.paste(text))
+                    events.append(.paste(Self.joiningLineBreaks(text)))
                     pasted = nil
                     index += Self.end.count
                     continue
@@ -52,7 +54,8 @@ public struct BracketedPaste: Sendable {
                 }
                 switch input[index] {
                 case .character(let character): text.append(character)
-                case .enter: text.append("\n")
+                case .enter: text.append("\r")
+                case .control("j"): text.append("\n")
                 case .tab: text.append("\t")
                 default: break
                 }
@@ -74,6 +77,23 @@ public struct BracketedPaste: Sendable {
         }
         flushPlain()
         return events
+    }
+
+    /// A key as typed: a line feed (Ctrl-J) is Enter.
+    public static func typed(_ key: Key) -> Key { key == .control("j") ? .enter : key }
+
+    /// `\r\n` and a lone `\r` as `\n`.
+    private static func joiningLineBreaks(_ text: String) -> String {
+        guard text.utf8.contains(13) else { return text }
+        var result = ""
+        for character in text {
+            if character == "\r\n" || character == "\r" {
+                result.append("\n")
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     /// Whether `marker` is at `index` in full.

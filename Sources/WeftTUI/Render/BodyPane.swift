@@ -3,7 +3,10 @@
 /// cursor and selection, and each collaborator's cursor and selection in their colour with their
 /// initials beside the line number.
 ///
-/// Draws only the lines in the window, so a long body costs what the window shows.
+/// Draws only the lines in the window, and of a long line only the part in the window (a plain ASCII
+/// line is not even read before it), so a long body or a 50,000-character line costs what the window
+/// shows. The `\r` of a `\r\n` is part of the line break and never drawn (a lone `\r` shows as a
+/// space).
 public enum BodyPane {
     /// The pane with its frame, for a terminal of `size`.
     static func panel(size: Size) -> Rect {
@@ -84,7 +87,7 @@ public enum BodyPane {
             let index = scroll.y + row
             guard index < buffer.lineCount else { break }
             let y = area.y + row
-            let line = buffer.lines[index]
+            let line = buffer.line(index)
             let number = String(index + 1)
             grid.write(
                 String(repeating: " ", count: max(0, numberWidth - number.count)) + number, x: gutterX, y: y,
@@ -96,15 +99,12 @@ public enum BodyPane {
             }
             grid.put(glyphs.gutter, x: area.x - 1, y: y, role: .codeLineNumber)
 
-            var end = 0
-            for glyph in BodyLine.glyphs(line) {
-                end = glyph.column + glyph.width
-                guard end > scroll.x else { continue }
-                guard glyph.column < scroll.x + area.width else { break }
+            let (end, isComplete) = line.forEachGlyph(from: scroll.x, to: scroll.x + area.width) { glyph in
+                let end = glyph.column + glyph.width
                 let cellRole = role(at: lineStart + glyph.utf16)
                 let x = area.x + glyph.column - scroll.x
-                if glyph.character == "\t" || glyph.column < scroll.x {
-                    // A tab shows as spaces; a wide character cut by the left edge as one.
+                if glyph.character == "\t" || glyph.character == "\r" || glyph.column < scroll.x {
+                    // A tab shows as spaces, a lone `\r` as one; a wide character cut by the left edge too.
                     for column in max(glyph.column, scroll.x)..<end {
                         grid.put(" ", x: area.x + column - scroll.x, y: y, role: cellRole, clip: area)
                     }
@@ -112,13 +112,15 @@ public enum BodyPane {
                     grid.put(glyph.character, x: x, y: y, role: cellRole, clip: area)
                 }
             }
-            // The line's end: a cursor standing there, or a selected line break.
-            let endOffset = lineStart + buffer.length(ofLine: index)
+            // The line's end: a cursor standing there, or a selected line break (`\r\n` is one).
+            let endOffset = lineStart + line.contentLength
             let endRole = role(at: endOffset)
-            if endRole != .code, end >= scroll.x, endOffset < buffer.utf16Count || endRole != .selection {
+            if isComplete, endRole != .code, end >= scroll.x,
+                endOffset < buffer.utf16Count || endRole != .selection
+            {
                 grid.put(" ", x: area.x + end - scroll.x, y: y, role: endRole, clip: area)
             }
-            lineStart = endOffset + 1
+            lineStart += buffer.length(ofLine: index) + 1
         }
 
         let middleRow = panel.y + panel.height / 2

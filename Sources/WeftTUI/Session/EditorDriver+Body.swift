@@ -63,9 +63,16 @@ extension EditorDriver {
 
     /// Our cursor read back from its relative position, when the body editor is open on its job.
     private func resolvedBodyCursor() -> [EditorEvent] {
-        guard let editor = state.body, let cursor = session.ownBodyCursor, cursor.jobID == editor.jobID,
-            let offset = session.utf16Offset(of: cursor)
-        else { return [] }
+        guard let editor = state.body, let cursor = session.ownBodyCursor, cursor.jobID == editor.jobID else {
+            return []
+        }
+        guard let offset = session.utf16Offset(of: cursor) else {
+            // What it stood on is gone for good (the body's text was replaced as a whole): the cursor
+            // stays at its offset, clamped to the new text, and is anchored and published again there
+            // after this batch — left alone, the others would not see it until it moved.
+            publishedBodyCursor = nil
+            return []
+        }
         let anchor = session.utf16OffsetOfAnchor(of: cursor)
         publishedBodyCursor = PublishedBodyCursor(jobID: editor.jobID, cursor: offset, anchor: anchor)
         return [.bodyCursorMoved(jobID: editor.jobID, utf16Offset: offset, anchor: anchor)]

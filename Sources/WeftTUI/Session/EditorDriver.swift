@@ -25,6 +25,8 @@ public final class EditorDriver {
     var documentChangedLocally = false
     /// Set by undo and redo: the cursor is read back from its relative position after the batch.
     var cursorNeedsResolving = false
+    /// The document's `errors` map as the editor was last told it.
+    var shownValidationErrors = FieldErrors()
 
     /// A driver for `session`, which must have joined its workflow.
     ///
@@ -51,6 +53,13 @@ public final class EditorDriver {
         let reports = session.pump(timeout: timeout)
         var events = reports.flatMap { SessionEvents.events(for: $0, session: session) }
         if reports.contains(where: SessionEvents.changesDocument) { events += bodyEventsAfterDocumentChange() }
+        // Anyone's refused save writes the relay's messages into the document, and a change of that
+        // map alone is no remote change of the workflow: compare it on every pump (it is small).
+        let errors = FieldErrors(errorsMap: session.validationErrors)
+        if errors != shownValidationErrors {
+            shownValidationErrors = errors
+            events.append(.validationErrors(errors))
+        }
         apply(events)
     }
 
@@ -97,6 +106,8 @@ public final class EditorDriver {
                     wantsRedraw = true
                 case .quit:
                     wantsQuit = true
+                case .endUndoStep:
+                    session.endUndoStep()
                 case .editBody(let jobID, let offset, let deleteCount, let insert):
                     let failure = editBody(
                         jobID: jobID, utf16Offset: offset, deleteCount: deleteCount, insert: insert)

@@ -34,6 +34,9 @@ public enum EditorEvent: Hashable, Sendable {
     /// offsets), after the document changed under them: the driver keeps them as relative positions,
     /// so they stay on their characters while others type.
     case bodyCursorMoved(jobID: String, utf16Offset: Int, anchor: Int?)
+    /// The document's `errors` map changed: what the relay found wrong at the last save, whoever made
+    /// it (empty once a save succeeded). Shown at the fields as our own refused save's are.
+    case validationErrors(FieldErrors)
 
     /// Someone else's edits, as the document reads after them.
     public struct RemoteChange: Hashable, Sendable {
@@ -110,4 +113,7 @@ public enum EditorEffect: Hashable, Sendable {
     /// Edit a job's body: delete `deleteCount` UTF-16 units at `utf16Offset`, then insert `insert`
     /// there. The body editor shows the result already; the driver makes it in the document.
     case editBody(jobID: String, utf16Offset: Int, deleteCount: Int, insert: String)
+    /// End the undo step under way: the next edit starts a new one. Before and after a paste (a step
+    /// of its own) and when a body is opened (typing in one job's body is never undone with another's).
+    case endUndoStep
 }

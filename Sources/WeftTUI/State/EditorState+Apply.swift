@@ -64,6 +64,9 @@ extension EditorState {
         case .bodyCursorMoved(let jobID, let offset, let anchor):
             placeBodyCursor(jobID: jobID, utf16Offset: offset, anchor: anchor)
             return []
+        case .validationErrors(let errors):
+            setRelayErrors(errors)
+            return []
         }
     }
 }

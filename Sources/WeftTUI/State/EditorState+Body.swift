@@ -1,7 +1,8 @@
 /// The body editor inside the editor's state: opening and closing it, its keys, and keeping it on the
 /// document as our own and others' edits arrive.
 extension EditorState {
-    /// Opens the selected job's body (`b`).
+    /// Opens the selected job's body (`b`); what is typed in it is an undo step of its own, apart from
+    /// what was typed in the body open before.
     mutating func openBody() -> [EditorEffect] {
         guard let id = selectedID, let job = workflow.job(id) else {
             toast(.info, "Select a job to edit its body: b opens the selected job's body.")
@@ -9,7 +10,7 @@ extension EditorState {
         }
         body = BodyEditor(jobID: id, text: job.body)
         setMode(.body)
-        return []
+        return [.endUndoStep]
     }
 
     /// Back to the graph.
@@ -32,6 +33,8 @@ extension EditorState {
         let window = bodyTextSize(lineCount: editor.buffer.lineCount)
         var effects: [EditorEffect] = []
         var edit: BodyEdit?
+        // A paste is an undo step of its own, not part of the typing around it.
+        var isOwnUndoStep = false
         if let action = BodyKeymap.standard.action(for: key) {
             switch action {
             case .left: editor.move(.left)
@@ -53,7 +56,7 @@ extension EditorState {
             case .selectLineStart: editor.move(.lineStart, extending: true)
             case .selectLineEnd: editor.move(.lineEnd, extending: true)
             case .toggleMark: editor.toggleMark()
-            case .newline: edit = editor.insert("\n")
+            case .newline: edit = editor.insert(editor.lineBreak)
             case .indent: edit = editor.insert(editor.indentation)
             case .deleteBackward: edit = editor.deleteBackward()
             case .deleteForward: edit = editor.deleteForward()
@@ -76,6 +79,7 @@ extension EditorState {
                     toast(.info, "Nothing to paste: Ctrl-C or Ctrl-X in a body copies a selection first.")
                 } else {
                     edit = editor.insert(bodyClipboard)
+                    isOwnUndoStep = true
                 }
             case .save: effects = requestSave()
             case .undo: effects = [.undo]
@@ -98,10 +102,10 @@ extension EditorState {
         editor.scrollCursorIntoView(bodyTextSize(lineCount: editor.buffer.lineCount))
         body = editor
         if let edit {
-            effects.append(
-                .editBody(
-                    jobID: editor.jobID, utf16Offset: edit.utf16Offset, deleteCount: edit.deleteCount,
-                    insert: edit.insert))
+            let change = EditorEffect.editBody(
+                jobID: editor.jobID, utf16Offset: edit.utf16Offset, deleteCount: edit.deleteCount,
+                insert: edit.insert)
+            effects += isOwnUndoStep ? [.endUndoStep, change, .endUndoStep] : [change]
         }
         return effects
     }

@@ -1,8 +1,8 @@
 /// Pasted text (``EditorEvent/paste(_:)``): where it goes depends on what is being typed into.
 extension EditorState {
-    /// - In a body: inserted at the cursor (over the selection) as one edit, so one undo step and one
-    ///   update to the others. Line breaks stay (`\r\n` and `\r` become `\n`); a tab becomes the
-    ///   spaces a typed Tab would insert at that point.
+    /// - In a body: inserted at the cursor (over the selection) as one edit, so one update to the
+    ///   others and one undo step of its own. Line breaks stay (`\r\n` and `\r` become the body's
+    ///   line break, as Enter types it); a tab becomes the spaces a typed Tab would insert there.
     /// - In a text field being typed: its first line, at the cursor.
     /// - Anywhere else: nothing happens but a word on where pasting works — pasted text is never taken
     ///   for the graph's one-letter commands.
@@ -35,7 +35,8 @@ extension EditorState {
         // Tabs expand as typed Tabs do: to the next indent stop, counted from the line's start.
         var expanded = ""
         let (line, utf16) = editor.buffer.location(ofUTF16: editor.selection?.lowerBound ?? editor.cursor)
-        var column = BodyLine.displayColumn(in: editor.buffer.lines[line], ofUTF16: utf16)
+        var column = editor.buffer.line(line).displayColumn(ofUTF16: utf16)
+        let lineBreak = editor.lineBreak
         for character in text {
             switch character {
             case "\t":
@@ -43,7 +44,7 @@ extension EditorState {
                 expanded += String(repeating: " ", count: width)
                 column += width
             case "\n":
-                expanded.append(character)
+                expanded += lineBreak
                 column = 0
             default:
                 expanded.append(character)
@@ -54,9 +55,11 @@ extension EditorState {
         editor.scrollCursorIntoView(bodyTextSize(lineCount: editor.buffer.lineCount))
         body = editor
         return [
+            .endUndoStep,
             .editBody(
                 jobID: editor.jobID, utf16Offset: edit.utf16Offset, deleteCount: edit.deleteCount,
-                insert: edit.insert)
+                insert: edit.insert),
+            .endUndoStep,
         ]
     }
 }

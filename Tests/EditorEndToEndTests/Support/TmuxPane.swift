@@ -46,9 +46,10 @@ final class TmuxPane {
 
     /// Pastes `text` as a terminal does: with `paste-buffer -p`, tmux brackets it (`Esc [ 200 ~` …
     /// `Esc [ 201 ~`) only when the program turned bracketed paste on, and sends line breaks as CR.
-    func paste(_ text: String) throws {
+    /// With `raw`, line feeds go as they are (`paste-buffer -r`), so `\r\n` arrives as both bytes.
+    func paste(_ text: String, raw: Bool = false) throws {
         try tmux(["set-buffer", "-b", "weft-paste", "--", text])
-        try tmux(["paste-buffer", "-p", "-d", "-b", "weft-paste", "-t", Self.target])
+        try tmux(["paste-buffer", "-p", "-d"] + (raw ? ["-r"] : []) + ["-b", "weft-paste", "-t", Self.target])
     }
 
     func resize(width: Int, height: Int) throws {

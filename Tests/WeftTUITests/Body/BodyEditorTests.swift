@@ -231,7 +231,10 @@ import WorkflowModel
         state.press(.controlEnd)
         let pasted = state.press(.control("v"))
         #expect(
-            pasted == [.editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 0, insert: " beta")])
+            pasted == [
+                .endUndoStep, .editBody(jobID: state.bodyJobID, utf16Offset: 6, deleteCount: 0, insert: " beta"),
+                .endUndoStep,
+            ])
         #expect(state.bodyWithCursor == "alpha\n beta|")
         state.press(.shiftHome, .shiftHome, .control("c"), .controlHome, .control("v"))
         #expect(state.bodyWithCursor == " beta|alpha\n beta")
