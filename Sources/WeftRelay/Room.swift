@@ -189,8 +189,6 @@ actor Room {
             }
         }
         state = .ready
-        // Notifications that arrived while loading were not for a ready room: look once more.
-        if services.store.isShared { Task { await self.catchUp() } }
     }
 
     /// Whether the document is empty or behind its saved version.
@@ -563,6 +561,8 @@ actor Room {
         if !awareness.states.isEmpty {
             session.outbound.send(.awareness(awareness.encodeUpdate()))
         }
+        // Other relays' notifications that came while the room loaded were not for a ready room: look.
+        if services.store.isShared, sessions.count == 1 { Task { await self.catchUp() } }
         return .joined
     }
 
