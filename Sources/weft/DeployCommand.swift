@@ -29,7 +29,7 @@ struct Deploy: AsyncParsableCommand {
             Example:
               weft deploy project.yaml
               weft deploy project.yaml --allow-stale
-              weft deploy project.yaml --db 'postgres://weft@db.internal/weft'
+              weft deploy project.yaml --db postgres://weft@db.internal/weft
             """)
 
     @Argument(help: "The project file (project.yaml or provisioning JSON).")

@@ -23,7 +23,7 @@ struct Relay: AsyncParsableCommand {
 
             Example:
               weft relay --db ~/weft.sqlite --unload-after 10
-              weft relay --db 'postgres://weft:secret@db.internal:5432/weft' --socket /run/weft/a.sock
+              weft relay --db postgres://weft@db.internal/weft --socket /run/weft/a.sock
               weft relay status
             """,
         subcommands: [Serve.self, Status.self],
