@@ -20,7 +20,8 @@ extension WeftStore {
                 throw StoreError.projectNotFound(parentID)
             }
             let now = Date()
-            let sandboxID = newID()
+            let fork = SandboxFork(parent: parent, newID: newID)
+            let sandboxID = fork.sandboxID
             _ = try Self.upsertProject(
                 db,
                 Project(
@@ -30,14 +31,10 @@ extension WeftStore {
                 sql:
                     "INSERT INTO sandboxes (project_id, parent_id, created_by, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [sandboxID, parentID, createdBy, now.storeText])
-            for workflow in parent.workflows {
-                var (copy, ids) = SandboxIDMap.fork(workflow, newID: newID)
-                copy.lockVersion = 1
+            for (copy, link) in fork.copies {
                 try WorkflowRows.write(db, copy, projectID: sandboxID, lockVersion: 1, now: now)
                 try WorkflowRows.recordVersion(db, copy, actor: actor, source: .deploy, now: now)
-                try Self.writeLink(
-                    db, sandboxID: sandboxID,
-                    SandboxLink(workflowID: copy.id, parentWorkflowID: workflow.id, ids: ids, base: workflow))
+                try Self.writeLink(db, sandboxID: sandboxID, link)
             }
             try db.execute(
                 sql: """
@@ -54,7 +51,7 @@ extension WeftStore {
                     """, arguments: [createdBy, sandboxID])
             try Self.insertAudit(
                 db, time: now, actor: actor.name, action: "sandbox.created", subject: sandboxID,
-                details: ["parent": .string(parentID), "workflows": .integer(Int64(parent.workflows.count))])
+                details: SandboxFork.createdDetails(parentID: parentID, workflows: parent.workflows.count))
             guard let summary = try Self.fetchSandboxes(db, condition: "s.project_id = ?", [sandboxID]).first
             else {
                 throw StoreError.projectNotFound(sandboxID)
@@ -118,10 +115,7 @@ extension WeftStore {
                 arguments: [Date().storeText, sandboxID])
             try Self.insertAudit(
                 db, time: Date(), actor: actor.name, action: "sandbox.merged", subject: sandboxID,
-                details: [
-                    "parent": .string(parent.id),
-                    "changed": .array(result.changed.map { .string($0.workflowID) }),
-                ])
+                details: SandboxFork.mergedDetails(parentID: parent.id, result: result))
             return result
         }
     }

@@ -19,6 +19,7 @@ enum PostgresMigrations {
     static let migrations: [(name: String, sql: String)] = [
         ("v1: workflows, versions, document log, users, audit", v1),
         ("drafts: the unsaved edits a reset discarded", drafts),
+        ("v2-sandboxes: sandboxes, their fork points, git sync state", sandboxes),
     ]
 
     /// Creates `schema` if missing and applies the migrations it lacks, in one transaction.
@@ -211,5 +212,35 @@ enum PostgresMigrations {
             restored_by TEXT
         );
         CREATE INDEX drafts_by_workflow ON drafts(workflow_id, id);
+        """
+
+    private static let sandboxes = """
+        CREATE TABLE sandboxes (
+            project_id TEXT PRIMARY KEY NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            parent_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            created_by TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            merged_at TIMESTAMPTZ,
+            merges BIGINT NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sandboxes_by_parent ON sandboxes(parent_id);
+        CREATE TABLE sandbox_workflows (
+            sandbox_id TEXT NOT NULL REFERENCES sandboxes(project_id) ON DELETE CASCADE,
+            workflow_id TEXT NOT NULL,
+            parent_workflow_id TEXT NOT NULL,
+            ids TEXT NOT NULL,
+            base TEXT NOT NULL,
+            PRIMARY KEY (sandbox_id, workflow_id)
+        );
+        CREATE TABLE repository_syncs (
+            repository TEXT NOT NULL,
+            project TEXT NOT NULL,
+            project_id TEXT,
+            file TEXT NOT NULL,
+            state TEXT NOT NULL,
+            last_commit TEXT NOT NULL,
+            synced_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (repository, project)
+        );
         """
 }

@@ -8,7 +8,9 @@ import PostgresNIO
 /// - `host` may be a folder holding the server's unix socket, given as `?host=/run/postgresql`;
 /// - `schema` (default `public`) is where the tables live: several Weft installations can share one
 ///   database in schemas of their own. Letters, digits and `_` only;
-/// - `sslmode=disable` (the default), `prefer` or `require`.
+/// - `sslmode=disable` (the default), `prefer` or `require`;
+/// - `timeout` (seconds, default 10) bounds how long a call waits for a connection or for an answer to
+///   one statement before it fails with ``PostgresStoreError/timedOut(url:seconds:waitingFor:)``.
 public struct PostgresSettings: Sendable, Hashable {
     public var host: String
     public var port: Int
@@ -19,6 +21,11 @@ public struct PostgresSettings: Sendable, Hashable {
     public var database: String
     public var schema: String
     public var sslMode: SSLMode
+    /// How long, in seconds, a call waits for a connection or for one statement's answer.
+    public var timeout: Double
+
+    /// The deadline when the URL names none.
+    public static let defaultTimeout: Double = 10
 
     public enum SSLMode: String, Sendable, Hashable {
         case disable, prefer, require
@@ -48,6 +55,15 @@ public struct PostgresSettings: Sendable, Hashable {
             throw PostgresStoreError.invalidURL(url, reason: "sslmode must be disable, prefer or require")
         }
         sslMode = mode
+        if let text = query["timeout"] {
+            guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+                throw PostgresStoreError.invalidURL(
+                    url, reason: "timeout must be a number of seconds above 0")
+            }
+            timeout = seconds
+        } else {
+            timeout = Self.defaultTimeout
+        }
     }
 
     /// Whether `name` can be a schema name as is (it is written into SQL unquoted): ASCII letters, digits
@@ -66,8 +82,29 @@ public struct PostgresSettings: Sendable, Hashable {
         if !place.isEmpty { parameters.append(String(place.dropFirst())) }
         if schema != "public" { parameters.append("schema=\(schema)") }
         if sslMode != .disable { parameters.append("sslmode=\(sslMode.rawValue)") }
+        if timeout != Self.defaultTimeout { parameters.append("timeout=\(Self.secondsText(timeout))") }
         let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
         return "postgres://\(login)@\(address)/\(database)\(query)"
+    }
+
+    /// `seconds` as a person writes it: `10`, `2.5`.
+    static func secondsText(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    /// The channel this installation's change notifications travel on: one per schema, since the
+    /// channels of a database are shared by all its schemas. Lowercased, as PostgreSQL folds the
+    /// unquoted schema name (`schema=TeamA` and `schema=teama` are one schema). A schema name too long
+    /// for a channel (63 bytes) is shortened and a hash of it appended.
+    package var notificationChannel: String {
+        let name = schema.lowercased()
+        let channel = "weft_\(name)"
+        guard channel.utf8.count > 63 else { return channel }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, stable across runs and machines
+        for byte in name.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return "weft_\(name.prefix(40))_\(String(hash, radix: 16))"
     }
 
     /// A single connection's settings; `schema` becomes its search_path when given.
@@ -83,6 +120,7 @@ public struct PostgresSettings: Sendable, Hashable {
                 tls: try connectionTLS())
         }
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
         return configuration
     }
 
@@ -100,6 +138,7 @@ public struct PostgresSettings: Sendable, Hashable {
         }
         configuration.options.additionalStartupParameters = [("search_path", schema)]
         configuration.options.maximumConnections = 8
+        configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
         return configuration
     }
 

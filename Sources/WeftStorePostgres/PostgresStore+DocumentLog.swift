@@ -10,7 +10,9 @@ extension PostgresStore {
     /// reuse or skip a number. A head missing (a document never written, or deleted) starts from the
     /// snapshot's through_seq, or 0.
     ///
-    /// These numbers are what LISTEN/NOTIFY will carry between relays (docs/storage.md).
+    /// The same statement announces each document it wrote with its highest number (`log <seq> <docID>`
+    /// on the installation's channel, see ``changes()``), delivered when it commits: relays that hear of
+    /// it read the log from their own last number (``loadDocument(_:after:)``).
     @discardableResult
     public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64] {
         guard !batch.isEmpty else { return [] }
@@ -25,6 +27,7 @@ extension PostgresStore {
         let docCounts = docs.map { counts[$0]! }
         let entryDocs = batch.map(\.docID)
         let entryBytes = batch.map { ByteBuffer(bytes: $0.update) }
+        let channel = channel
         let seqs = try await autocommitSession { sql in
             try await sql.rows(
                 """
@@ -47,8 +50,13 @@ extension PostgresStore {
                 ), logged AS (
                     INSERT INTO document_log (doc_id, seq, "update", created_at)
                     SELECT doc_id, seq, bytes, \(Date()) FROM numbered
+                ), announced AS (
+                    SELECT count(*) AS n FROM (
+                        SELECT pg_notify(\(channel), 'log ' || hd.last_seq || ' ' || hd.doc_id) FROM heads hd
+                        WHERE octet_length(hd.doc_id) <= \(ChangeNotice.maximumIDBytes)
+                    ) AS sent
                 )
-                SELECT seq FROM numbered ORDER BY ord
+                SELECT seq FROM numbered CROSS JOIN announced ORDER BY ord
                 """
             ).map { try $0.decode(Int64.self) }
         }

@@ -44,6 +44,7 @@ extension PostgresStore {
                 "source": .string(source.rawValue), "actor_kind": .string(actor.kind.rawValue),
                 "from": .integer(Int64(current.lockVersion)), "to": .integer(Int64(saved.lockVersion)),
             ])
+        try await announceSaved(sql, [(saved.id, saved.lockVersion)])
         return SaveResult.stored(
             previousLockVersion: current.lockVersion, lockVersion: saved.lockVersion, changed: true,
             workflow: saved, previous: current)
@@ -68,6 +69,7 @@ extension PostgresStore {
             try await Self.insertAudit(
                 sql, time: now, actor: actor.name, action: "workflow.created", subject: saved.id,
                 details: ["source": .string(source.rawValue), "project": .string(projectID)])
+            try await Self.announceSaved(sql, [(saved.id, 1)])
             return SaveResult.stored(
                 previousLockVersion: 0, lockVersion: 1, changed: true, workflow: saved, previous: nil)
         }
@@ -95,44 +97,55 @@ extension PostgresStore {
         _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
     ) async throws -> ImportResult {
         try await writeSession { sql in
-            let now = Date()
-            var current: [String: (workflow: Workflow, projectID: String)?] = [:]
-            for workflow in project.workflows {
-                current[workflow.id] = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
-            }
-            var stored = try ImportCheck.storedWorkflows(
-                of: project, current: current, expectedVersions: expectedVersions)
-
-            let projectChanged = try await Self.upsertProject(sql, project, now: now)
-            var changed: [WorkflowChange] = []
-            var unchanged: [String] = []
-            for workflow in project.workflows {
-                let previous = stored[workflow.id]
-                if let previous, try StoredJSON.sameStoredValue(previous, workflow) {
-                    unchanged.append(workflow.id)
-                    continue
-                }
-                var saved = workflow
-                saved.lockVersion = (previous?.lockVersion ?? 0) + 1
-                try await PostgresWorkflowRows.write(
-                    sql, saved, projectID: project.id, lockVersion: saved.lockVersion, now: now)
-                try await PostgresWorkflowRows.recordVersion(
-                    sql, saved, actor: actor, source: source, now: now)
-                changed.append(
-                    WorkflowChange(
-                        workflowID: saved.id, previousLockVersion: previous?.lockVersion,
-                        lockVersion: saved.lockVersion, workflow: saved, previous: previous))
-                stored[saved.id] = saved
-            }
-            try await Self.insertAudit(
-                sql, time: now, actor: actor.name, action: "project.imported", subject: project.id,
-                details: [
-                    "source": .string(source.rawValue), "actor_kind": .string(actor.kind.rawValue),
-                    "changed": .array(changed.map { .string($0.workflowID) }),
-                    "stale_allowed": .bool(expectedVersions == nil),
-                ])
-            return ImportResult.stored(
-                projectID: project.id, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
+            try await Self.importProject(
+                sql, project, actor: actor, source: source, expectedVersions: expectedVersions)
         }
+    }
+
+    /// The body of ``importProject(_:actor:source:expectedVersions:)``, inside the caller's transaction
+    /// (a sandbox merge records its new fork points in the same one). Announces every workflow written.
+    static func importProject(
+        _ sql: SQLSession, _ project: Project, actor: ChangeActor, source: VersionSource,
+        expectedVersions: [String: Int]?
+    ) async throws -> ImportResult {
+        let now = Date()
+        var current: [String: (workflow: Workflow, projectID: String)?] = [:]
+        for workflow in project.workflows {
+            current[workflow.id] = try await PostgresWorkflowRows.fetch(sql, id: workflow.id, lock: true)
+        }
+        var stored = try ImportCheck.storedWorkflows(
+            of: project, current: current, expectedVersions: expectedVersions)
+
+        let projectChanged = try await Self.upsertProject(sql, project, now: now)
+        var changed: [WorkflowChange] = []
+        var unchanged: [String] = []
+        for workflow in project.workflows {
+            let previous = stored[workflow.id]
+            if let previous, try StoredJSON.sameStoredValue(previous, workflow) {
+                unchanged.append(workflow.id)
+                continue
+            }
+            var saved = workflow
+            saved.lockVersion = (previous?.lockVersion ?? 0) + 1
+            try await PostgresWorkflowRows.write(
+                sql, saved, projectID: project.id, lockVersion: saved.lockVersion, now: now)
+            try await PostgresWorkflowRows.recordVersion(
+                sql, saved, actor: actor, source: source, now: now)
+            changed.append(
+                WorkflowChange(
+                    workflowID: saved.id, previousLockVersion: previous?.lockVersion,
+                    lockVersion: saved.lockVersion, workflow: saved, previous: previous))
+            stored[saved.id] = saved
+        }
+        try await Self.insertAudit(
+            sql, time: now, actor: actor.name, action: "project.imported", subject: project.id,
+            details: [
+                "source": .string(source.rawValue), "actor_kind": .string(actor.kind.rawValue),
+                "changed": .array(changed.map { .string($0.workflowID) }),
+                "stale_allowed": .bool(expectedVersions == nil),
+            ])
+        try await Self.announceSaved(sql, changed.map { ($0.workflowID, $0.lockVersion) })
+        return ImportResult.stored(
+            projectID: project.id, projectChanged: projectChanged, changed: changed, unchanged: unchanged)
     }
 }

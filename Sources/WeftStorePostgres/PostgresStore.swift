@@ -12,7 +12,13 @@ import WeftStore
 /// state. A method that returned has its transaction committed (`synchronous_commit` as the server has
 /// it: on by default, so durable).
 ///
-/// Call ``close()`` when done: it stops the pool.
+/// Every call waits at most the URL's `timeout` (10 s by default) for a connection and for each answer,
+/// then fails with ``PostgresStoreError/timedOut(url:seconds:waitingFor:)`` naming the URL.
+///
+/// Several stores (several relays) share one database: writes announce themselves to every store's
+/// ``changes()``, and ``withDocumentLock(_:_:)`` excludes the others (docs/storage.md).
+///
+/// Call ``close()`` when done: it stops the change listener and the pool.
 public final class PostgresStore: WorkflowStorage {
     /// Where the store connects (`displayURL` shows it without the password).
     public let settings: PostgresSettings
@@ -21,6 +27,12 @@ public final class PostgresStore: WorkflowStorage {
     private let runTask: Task<Void, Never>
     /// The connection that holds the deploy lock while this store has it.
     let deployLock = DeployLockSession()
+    /// How long a call waits for a connection or an answer.
+    let deadline: AnswerDeadline
+    /// The channel writes announce themselves on.
+    let channel: String
+    /// The listening connection behind ``changes()``, started on first use.
+    let changeFeed: ChangeFeed
 
     private init(
         settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
@@ -29,6 +41,9 @@ public final class PostgresStore: WorkflowStorage {
         self.client = client
         self.logger = logger
         self.runTask = runTask
+        deadline = AnswerDeadline(settings)
+        channel = settings.notificationChannel
+        changeFeed = ChangeFeed(settings: settings, logger: logger)
     }
 
     /// Starts the pool's run loop and returns once it is about to run, so that the first query does not
@@ -67,14 +82,8 @@ public final class PostgresStore: WorkflowStorage {
         }
         // One plain connection first: a clear error when the server is down, and the migrations run
         // before any pooled connection (whose search_path names the schema) is used.
-        let connection: PostgresConnection
         let configuration = try settings.connectionConfiguration(schema: nil)
-        do {
-            connection = try await PostgresConnection.connect(
-                configuration: configuration, id: 1, logger: logger)
-        } catch {
-            throw PostgresStoreError.unreachable(url: settings.displayURL, reason: String(reflecting: error))
-        }
+        let connection = try await AnswerDeadline(settings).connect(configuration, id: 1, logger: logger)
         do {
             try await PostgresMigrations.migrate(connection, schema: settings.schema, logger: logger)
             try await connection.close()
@@ -87,8 +96,10 @@ public final class PostgresStore: WorkflowStorage {
             settings: settings, client: client, logger: logger, runTask: await startPool(client))
     }
 
-    /// Releases the deploy lock if this store holds it and stops the pool. The store is unusable after.
+    /// Stops the change listener (finishing every stream ``changes()`` returned), releases the deploy
+    /// lock if this store holds it and stops the pool. The store is unusable after.
     public func close() async {
+        await changeFeed.close()
         await deployLock.close()
         runTask.cancel()
         _ = await runTask.value
@@ -101,9 +112,16 @@ public final class PostgresStore: WorkflowStorage {
             PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
     }
 
+    /// Runs one statement as it is, outside the store's methods (the tests' setup: databases, sessions).
+    package func execute(unsafeSQL sql: String) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
     /// Runs `body` in a read-write transaction on a pooled connection: committed when it returns,
     /// rolled back when it throws. A `StoreError` is rethrown as is; a server error becomes
-    /// ``PostgresStoreError/server(_:)`` and a pool that finds no connection ``PostgresStoreError/unreachable(url:reason:)``.
+    /// ``PostgresStoreError/server(_:)``, no connection or no answer within the deadline
+    /// ``PostgresStoreError/timedOut(url:seconds:waitingFor:)``, and a pool that fails otherwise
+    /// ``PostgresStoreError/unreachable(url:reason:)``.
     func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await transaction("BEGIN", body)
     }
@@ -135,8 +153,8 @@ public final class PostgresStore: WorkflowStorage {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            // The pool found no connection: the server is down or refuses us. postgres-nio's pool keeps
-            // retrying for about a minute before it gives up with this.
+            // The pool found no connection: the server is down or refuses us (a pool that keeps retrying
+            // is cut short by the deadline, which throws timedOut).
             throw PostgresStoreError.unreachable(url: settings.displayURL, reason: String(describing: error))
         }
     }
@@ -144,17 +162,22 @@ public final class PostgresStore: WorkflowStorage {
     private func inTransaction<Result: Sendable>(
         _ begin: String?, logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { connection in
+        let deadline = deadline
+        return try await deadline.lease(from: client) { connection in
             guard let begin else {
                 do { return try await body(connection) } catch { throw PostgresStoreError.explained(error) }
             }
-            try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+            try await deadline.answer(on: connection, waitingFor: "BEGIN") {
+                try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+            }
             do {
                 let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await deadline.answer(on: connection, waitingFor: "COMMIT") {
+                    try await connection.query("COMMIT", logger: logger)
+                }
                 return result
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                 throw PostgresStoreError.explained(error)
             }
         }
@@ -170,8 +193,9 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equata
     /// The server refused a statement or the connection failed during one: the server's message and
     /// SQLSTATE code, or the connection error.
     case server(String)
-    /// The feature is not available on PostgreSQL yet (issue #9 phase 2).
-    case notBuiltYet(String)
+    /// No connection, or no answer to a statement, came within the deadline (the URL's `?timeout=`):
+    /// the server is down, cut off or overloaded, or (`waitingFor` says) a lock stayed held elsewhere.
+    case timedOut(url: String, seconds: Double, waitingFor: String)
 
     /// `error` as the store reports it: a `StoreError` (or this type) as is; a postgres-nio error with its
     /// details (postgres-nio's own description hides them).
@@ -189,8 +213,12 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible, Equata
 
     public var description: String {
         switch self {
-        case .notBuiltYet(let feature):
-            "\(feature) on PostgreSQL is not built yet (issue #9); use a SQLite database (--db PATH) for it"
+        case .timedOut(let url, let seconds, let what):
+            """
+            PostgreSQL at \(url) gave no answer within \(PostgresSettings.secondsText(seconds)) s (waiting for \
+            \(what)). Check that the server is running and reachable (`pg_isready -h HOST -p PORT`) and not \
+            overloaded; the deadline is the URL's ?timeout=SECONDS.
+            """
         case .unreachable(let url, let reason):
             """
             cannot connect to PostgreSQL at \(url): \(reason)

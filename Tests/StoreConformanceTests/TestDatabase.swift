@@ -68,6 +68,17 @@ final class TestDatabase: @unchecked Sendable {
         return store
     }
 
+    /// Opens a PostgreSQL store with its own deadline (`?timeout=`), on this schema of this database or
+    /// of the database named `database`; closed by ``close()``.
+    func openPostgres(timeout: Double, database: String? = nil) async throws -> PostgresStore {
+        var settings = try #require(postgres, "a PostgreSQL database")
+        settings.timeout = timeout
+        if let database { settings.database = database }
+        let store = try await PostgresStore.connect(settings)
+        opened.append(store)
+        return store
+    }
+
     /// Takes the deploy lock through `store` and then dies as a crashed holder would: SQLite, a holder
     /// whose process has exited; PostgreSQL, a holder whose server session is killed
     /// (`pg_terminate_backend`, what a crash or a lost network does), its row left behind either way.

@@ -149,3 +149,48 @@ package enum ImportCheck {
         return stored
     }
 }
+
+extension SandboxSummary {
+    /// Builds the value from its stored columns (the memberwise initializer, for other stores).
+    package static func stored(
+        project: ProjectSummary, parent: ProjectSummary, createdBy: String, createdAt: Date, mergedAt: Date?,
+        merges: Int
+    ) -> Self {
+        Self(
+            project: project, parent: parent, createdBy: createdBy, createdAt: createdAt, mergedAt: mergedAt,
+            merges: merges)
+    }
+}
+
+/// What creating a sandbox writes, worked out the same way in every store: the sandbox's id (the first
+/// id `newID` gives), then each of the parent's live workflows in the parent's order copied with fresh
+/// ids (version 1) and the link back to it with the parent's workflow as the fork point.
+package struct SandboxFork: Sendable {
+    package var sandboxID: String
+    package var copies: [(workflow: Workflow, link: SandboxLink)]
+
+    package init(parent: Project, newID: () -> String) {
+        sandboxID = newID()
+        copies = parent.workflows.map { workflow in
+            var (copy, ids) = SandboxIDMap.fork(workflow, newID: newID)
+            copy.lockVersion = 1
+            let link = SandboxLink(workflowID: copy.id, parentWorkflowID: workflow.id, ids: ids, base: workflow)
+            return (copy, link)
+        }
+    }
+
+    /// How many ids forking `parent` takes from `newID`.
+    package static func idsNeeded(_ parent: Project) -> Int {
+        parent.workflows.reduce(1) { $0 + Set($1.entityIDs).count }
+    }
+
+    /// The audit line's details for a new sandbox.
+    package static func createdDetails(parentID: String, workflows: Int) -> [String: YAny] {
+        ["parent": .string(parentID), "workflows": .integer(Int64(workflows))]
+    }
+
+    /// The audit line's details for a merge.
+    package static func mergedDetails(parentID: String, result: ImportResult) -> [String: YAny] {
+        ["parent": .string(parentID), "changed": .array(result.changed.map { .string($0.workflowID) })]
+    }
+}
