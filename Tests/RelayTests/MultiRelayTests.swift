@@ -103,6 +103,39 @@ extension RelaySuite {
             }
         }
 
+        /// An editor on relay B with unsaved edits when a deploy goes through relay A keeps them, rebased
+        /// once (by A, the relay that wrote the version) onto the deployed content: B's editor ends with
+        /// both, its marker showing only its own edit, and nothing written twice.
+        @Test func unsavedEditsOnAnotherRelayAreRebasedOnce() throws {
+            try withSharedRelays(2) { relays, _ in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try bob.base.jobID(named: "webhook job")
+                let onFail = try bob.base.jobID(named: "on fail")
+                try bob.append("// bob's unsaved note\n", toBodyOf: onFail)
+                try bob.waitForAcks()
+                try converge([ann, bob]) { ann.workflow.body(of: onFail).contains("bob's unsaved note") }
+                try project.file.rewrite {
+                    $0.replacingOnce("console.log('webhook job')", with: "console.log('deployed through a')")
+                }
+                try project.file.deploy(to: relays[0])
+                _ = try bob.takeWorkflowSaved(timeout: .seconds(15))
+                try converge([ann, bob], timeout: .seconds(15)) {
+                    bob.workflow.body(of: webhook).contains("deployed through a") && bob.lockVersion == 2
+                        && ann.lockVersion == 2
+                }
+                for editor in [ann, bob] {
+                    let body = editor.workflow.body(of: onFail)
+                    #expect(body.components(separatedBy: "bob's unsaved note").count == 2, "\(editor.name): \(body)")
+                    #expect(
+                        editor.workflow.body(of: webhook).components(separatedBy: "deployed through a").count == 2)
+                    let marker = editor.unsavedDifferences
+                    #expect(marker.count == 1 && marker.first?.id == onFail, "\(editor.name): \(marker)")
+                }
+            }
+        }
+
         /// A direct `weft deploy --db postgres://…` (no relay on its socket) writes while the relays go
         /// on serving (they hold no deploy lock on a shared database), and their editors get it.
         @Test func aDirectDeployWritesWhileTheRelaysServe() throws {
