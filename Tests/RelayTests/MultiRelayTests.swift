@@ -14,7 +14,7 @@ func withSharedRelays<Result>(
     let folder = try ScratchFolder()
     let relays = (0..<count).map { index in
         RelayProcess(
-            folder: folder, unloadAfter: unloadAfter,
+            folder: folder, unloadAfter: unloadAfter, arguments: ["--log-level", "info"],
             socketName: "\(Character(UnicodeScalar(UInt8(97 + index)))).sock", database: postgres.url)
     }
     defer {
@@ -23,7 +23,19 @@ func withSharedRelays<Result>(
         folder.remove()
     }
     for relay in relays { try relay.start(timeout: .seconds(30)) }
-    return try body(relays, postgres)
+    do {
+        return try body(relays, postgres)
+    } catch {
+        // What the relays said is what explains a failure here.
+        let logs = relays.map { relay in
+            var status = "not answering"
+            if relay.isRunning, case .statusReply(let value)? = try? relay.request(.status, timeout: .seconds(2)) {
+                status = JSON.stringify(value)
+            }
+            return "--- relay \((relay.socket as NSString).lastPathComponent): status \(status)\n\(relay.log)"
+        }
+        throw TestSupportError("\(error)\n" + logs.joined(separator: "\n"))
+    }
 }
 
 extension RelaySuite {
