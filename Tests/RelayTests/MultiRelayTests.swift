@@ -115,6 +115,36 @@ extension RelaySuite {
             }
         }
 
+        /// `weft restore` through relay A brings an old version back for relay B's editor too: content,
+        /// `workflow_saved` with source restore, no marker left.
+        @Test func aRestoreThroughOneRelayReachesTheOthersClients() throws {
+            try withSharedRelays(2) { relays, _ in
+                let project = try DeployedProject.deploy(to: relays[0])
+                let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+                let webhook = try bob.base.jobID(named: "webhook job")
+                try project.file.rewrite { $0.replacingOnce("console.log('webhook job')", with: "console.log('v2')") }
+                try project.file.deploy(to: relays[0])
+                try bob.waitUntil(timeout: .seconds(15), "v2 arrives") {
+                    bob.lockVersion == 2 && bob.workflow.body(of: webhook).contains("console.log('v2')")
+                }
+                let restore = try WeftExecutable.run([
+                    "restore", project.workflow1, "--version", "1", "--socket", relays[0].socket,
+                ])
+                #expect(restore.status == 0, "\(restore.standardErrorText)")
+                let notice = try bob.take(timeout: .seconds(15)) { control -> Int? in
+                    if case .workflowSaved(let version, _, _, let source, _, _) = control, source == .restore {
+                        return version
+                    }
+                    return nil
+                }
+                #expect(notice == 3)
+                try bob.waitUntil(timeout: .seconds(15), "v1's body is back and the marker clears") {
+                    bob.workflow.body(of: webhook).contains("console.log('webhook job')") && !bob.isDirty
+                }
+                #expect(!bob.workflow.body(of: webhook).contains("v2"))
+            }
+        }
+
         /// An editor on relay B with unsaved edits when a deploy goes through relay A keeps them, rebased
         /// once (by A, the relay that wrote the version) onto the deployed content: B's editor ends with
         /// both, its marker showing only its own edit, and nothing written twice.
