@@ -678,9 +678,13 @@ actor Room {
         } catch {
             return .refused(.error(.updateRejected, "the update is not a valid Yjs update: \(error)"))
         }
-        // Cheap first: the snapshot and the log since bound the encoded document (a compaction resets
-        // the log's count, not the document's size); only near the cap is the document encoded.
-        if snapshotBytes + logBytesSinceSnapshot + update.count > services.configuration.maximumDocumentBytes,
+        // Cheap first: the snapshot, the log since and the updates still committing bound the encoded
+        // document (a compaction resets the log's count, not the document's size; an update counts in the
+        // log only once committed, and a slow commit must not let many through uncounted); only near the
+        // cap is the document encoded.
+        let committing = uncommitted.reduce(0) { $0 + $1.update.count }
+        if snapshotBytes + logBytesSinceSnapshot + committing + update.count
+            > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
             let limit = services.configuration.maximumDocumentBytes
