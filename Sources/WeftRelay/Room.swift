@@ -78,8 +78,9 @@ actor Room {
     /// Sequence numbers of the relay's own commits beyond a gap after `lastSequence` (another relay
     /// wrote in between): in the document already, waiting for the catch-up to fill the gap.
     private var committedAhead: Set<Int64> = []
-    /// Whether a catch-up reads the log now, and whether another was asked for meanwhile.
+    /// Whether a catch-up reads the log now (since when), and whether another was asked for meanwhile.
     private var catchingUp = false
+    private var catchUpStarted = Duration.zero
     private var catchUpAgain = false
     /// Since when the document has lacked the stored version (see ``takeOverAbandonedVersion()``).
     private var behindSince: Duration?
@@ -379,12 +380,16 @@ actor Room {
     /// it to this relay's clients. Concurrent calls share one read, and one more after it.
     func catchUp() async {
         guard state == .ready || state == .draining else { return }
-        if catchingUp {
+        // A read the store never answered must not stop the room from ever catching up again: after
+        // ``catchUpPatience`` another read starts (applying what both read is harmless).
+        if catchingUp, services.now() - catchUpStarted < Self.catchUpPatience {
             catchUpAgain = true
             return
         }
+        let started = services.now()
         catchingUp = true
-        defer { catchingUp = false }
+        catchUpStarted = started
+        defer { if catchUpStarted == started { catchingUp = false } }
         repeat {
             catchUpAgain = false
             do {
@@ -399,6 +404,9 @@ actor Room {
             }
         } while catchUpAgain
     }
+
+    /// How long a catch-up may go unanswered before another one starts.
+    static let catchUpPatience = Duration.seconds(15)
 
     /// Whether the log has moved past what the document holds (a notification of `seq`).
     func noteStoreLog(through seq: Int64) async {
@@ -994,6 +1002,7 @@ actor Room {
             "editors": .array(sessions.values.map { .string($0.name) }),
             "log_bytes_since_snapshot": .integer(Int64(logBytesSinceSnapshot)),
             "uncommitted_updates": .integer(Int64(uncommitted.count)),
+            "log_seq": .integer(lastSequence), "reading_log": .bool(catchingUp),
         ]
     }
 }

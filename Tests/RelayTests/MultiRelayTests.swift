@@ -283,9 +283,10 @@ extension RelaySuite {
                 #expect(try postgres.terminateSessions() >= 4)
                 try ann.append("// ann after\n", toBodyOf: webhook)
                 try bob.append("// bob after\n", toBodyOf: webhook)
-                try ann.waitForAcks(timeout: .seconds(30))
-                try bob.waitForAcks(timeout: .seconds(30))
-                try converge([ann, bob], timeout: .seconds(30)) {
+                // A commit the database never answers is given up after 30 s and retried (StoreWatchdog).
+                try ann.waitForAcks(timeout: .seconds(60))
+                try bob.waitForAcks(timeout: .seconds(60))
+                try converge([ann, bob], timeout: .seconds(60)) {
                     ann.workflow.body(of: webhook).contains("bob after") && bob.workflow.body(of: webhook).contains("ann after")
                 }
                 // And a newcomer on either relay reads the same from the database.
