@@ -40,21 +40,12 @@ struct Provisioner: Sendable {
     /// (else nobody could open it). Local mode and direct deploys check nothing: the socket or the
     /// database file is the user's own.
     ///
-    /// Deploys run one at a time: the role check, the import and a new project's owner are one step.
+    /// The role check, the import and a new project's owner are one step, which deploys (and sandbox
+    /// merges) through this relay take one at a time (``SerialGate``); the reconciles that follow do
+    /// not hold the others up.
     func deploy(
         project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource = .deploy,
         requester: Requester? = nil, registry: RoomRegistry
-    ) async -> ControlMessage {
-        await services.deploys.run {
-            await deployNow(
-                project: project, state: state, allowStale: allowStale, actor: actor, source: source,
-                requester: requester, registry: registry)
-        }
-    }
-
-    private func deployNow(
-        project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource,
-        requester: Requester?, registry: RoomRegistry
     ) async -> ControlMessage {
         services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
@@ -67,10 +58,33 @@ struct Provisioner: Sendable {
         } catch {
             return .deployFailed(reason: "invalid", message: "\(error)")
         }
+        let imported = await services.deploys.run {
+            await importChecked(
+                resolved.project, expected: resolved.expected, actor: actor, source: source, requester: requester)
+        }
+        let result: ImportResult
+        switch imported {
+        case .refused(let answer): return answer
+        case .imported(let done): result = done
+        }
+        return await reconcile(
+            result, resolved: resolved, actor: actor, source: source, registry: registry)
+    }
+
+    private enum ImportOutcome: Sendable {
+        case imported(ImportResult)
+        case refused(ControlMessage)
+    }
+
+    /// Checks the requester's role, imports, and records a new project's owner.
+    private func importChecked(
+        _ resolvedProject: Project, expected: [String: Int]?, actor: ChangeActor, source: VersionSource,
+        requester: Requester?
+    ) async -> ImportOutcome {
         // A version without a layout leaves the canvas as it is (DESIGN: positions change only when the
         // new version sets them), in the database as in the documents — else every editor's marker
         // would stay on for a layout nobody changed.
-        var project = resolved.project
+        var project = resolvedProject
         var newOwner: String?
         if let requester, requester.sharedMode {
             let store = services.store
@@ -86,14 +100,14 @@ struct Provisioner: Sendable {
                 }
                 if let existing { role = try await store.role(of: requester.name, in: existing.id) } else { role = nil }
             } catch {
-                return .deployFailed(reason: "internal", message: "could not read the project's roles: \(error)")
+                return .refused(.deployFailed(reason: "internal", message: "could not read the project's roles: \(error)"))
             }
             if let existing {
                 guard let role, role.canAdmin else {
-                    return .deployFailed(
+                    return .refused(.deployFailed(
                         reason: "forbidden",
                         message: "\(requester.name) is \(role.map { "a \($0.rawValue)" } ?? "not a member") of "
-                            + "\(existing.name); only its owners and admins may deploy to it (weft users grant)")
+                            + "\(existing.name); only its owners and admins may deploy to it (weft users grant)"))
                 }
             } else {
                 newOwner = requester.name
@@ -107,18 +121,18 @@ struct Provisioner: Sendable {
         let result: ImportResult
         do {
             result = try await services.store.importProject(
-                project, actor: actor, source: source, expectedVersions: resolved.expected)
+                project, actor: actor, source: source, expectedVersions: expected)
         } catch StoreError.staleDeploy(let moved) {
             var movedJSON = YObject()
             for (id, move) in moved {
                 movedJSON[id] = ["expected": .integer(Int64(move.expected)), "current": .integer(Int64(move.current))]
             }
-            return .deployFailed(
+            return .refused(.deployFailed(
                 reason: "stale",
                 message: "these workflows changed since your state file was written: \(moved.keys.sorted().joined(separator: ", ")); pull first or deploy with --allow-stale",
-                moved: .object(movedJSON))
+                moved: .object(movedJSON)))
         } catch {
-            return .deployFailed(reason: "refused", message: "\(error)")
+            return .refused(.deployFailed(reason: "refused", message: "\(error)"))
         }
         if let newOwner {
             do { try await services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
@@ -127,6 +141,16 @@ struct Provisioner: Sendable {
                     metadata: ["project": "\(result.projectID)", "user": "\(newOwner)", "error": "\(error)"])
             }
         }
+        return .imported(result)
+    }
+
+    /// Brings every changed workflow's document to the imported version (live or persisted), marks
+    /// the workflows the project no longer has deleted, and answers the deploy.
+    private func reconcile(
+        _ result: ImportResult,
+        resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String]),
+        actor: ChangeActor, source: VersionSource, registry: RoomRegistry
+    ) async -> ControlMessage {
         var workflows: [YAny] = []
         for change in result.changed {
             var entry: YObject = [

@@ -101,48 +101,56 @@ struct SandboxMerger: Sendable {
         }
     }
 
-    /// Merges a sandbox into its parent. Runs in turn with the relay's deploys (``SerialGate``): the
-    /// merge imports the parent's project as it read it when planning, so a deploy committed between
-    /// the plan and the commit would otherwise be undone in the project's own fields.
+    /// Merges a sandbox into its parent. The plan and its commit run in turn with the relay's deploys
+    /// (``SerialGate``): the merge imports the parent's project as it read it when planning, so a deploy
+    /// committed between the plan and the commit would otherwise be undone in the project's own fields.
+    /// The reconciles that follow run outside the gate.
     func merge(
         sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
     ) async
         -> ControlMessage
     {
-        await services.deploys.run { await mergeNow(sandbox: key, force: force, by: requester, registry: registry) }
+        let step = await services.deploys.run { await planAndCommit(sandbox: key, force: force, by: requester) }
+        switch step {
+        case .answered(let answer):
+            return answer
+        case .committed(let plan, let result, let actor):
+            return await reconcile(plan: plan, result: result, actor: actor, registry: registry)
+        }
     }
 
-    private func mergeNow(
-        sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
-    ) async
-        -> ControlMessage
-    {
+    private enum MergeStep: Sendable {
+        case answered(ControlMessage)
+        case committed(MergePlan, ImportResult, ChangeActor)
+    }
+
+    private func planAndCommit(sandbox key: String, force: Bool, by requester: Requester) async -> MergeStep {
         let plan: MergePlan
         do {
             guard let sandbox = try await store.sandbox(key) else {
-                return .sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\"")
+                return .answered(.sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\""))
             }
             guard let role = try await role(of: requester, in: sandbox.parent.id), role.canAdmin else {
-                return .sandboxFailed(
+                return .answered(.sandboxFailed(
                     reason: "forbidden",
-                    message: "only owners and admins of \(sandbox.parent.name) may merge into it")
+                    message: "only owners and admins of \(sandbox.parent.name) may merge into it"))
             }
             plan = try await MergePlan(sandbox: sandbox, store: store, force: force)
         } catch {
-            return .sandboxFailed(reason: "internal", message: "\(error)")
+            return .answered(.sandboxFailed(reason: "internal", message: "\(error)"))
         }
         let conflicts = plan.conflictLines
         if !conflicts.isEmpty, !force {
-            return .sandboxFailed(
+            return .answered(.sandboxFailed(
                 reason: "conflicts",
                 message:
                     "\(plan.sandbox.project.name) and \(plan.sandbox.parent.name) changed the same things since "
                     + "the fork (\(conflicts.count) conflict(s)); nothing was merged. "
                     + "Merge with --force to keep the sandbox's side",
-                conflicts: conflicts)
+                conflicts: conflicts))
         }
         let writes = plan.entries.filter { $0.outcome.change != .unchanged }
-        guard !writes.isEmpty else { return .sandboxMerged(merge: plan.json(committed: [:])) }
+        guard !writes.isEmpty else { return .answered(.sandboxMerged(merge: plan.json(committed: [:]))) }
         let actor = ChangeActor.system("sandbox \(plan.sandbox.project.name), merged by \(requester.name)")
         var parent = plan.parent
         parent.workflows = writes.compactMap(\.outcome.merged)
@@ -156,14 +164,20 @@ struct SandboxMerger: Sendable {
                 sandboxID: plan.sandbox.project.id, parent: parent, actor: actor, expectedVersions: expected,
                 links: writes.map(\.nextLink))
         } catch StoreError.staleDeploy {
-            return .sandboxFailed(
+            return .answered(.sandboxFailed(
                 reason: "stale",
                 message:
                     "\(plan.sandbox.parent.name) changed while merging; nothing was merged, run the merge again"
-            )
+            ))
         } catch {
-            return .sandboxFailed(reason: "internal", message: "\(error)")
+            return .answered(.sandboxFailed(reason: "internal", message: "\(error)"))
         }
+        return .committed(plan, result, actor)
+    }
+
+    private func reconcile(
+        plan: MergePlan, result: ImportResult, actor: ChangeActor, registry: RoomRegistry
+    ) async -> ControlMessage {
         var committed: [String: YObject] = [:]
         for change in result.changed {
             var entry: YObject = ["lock_version": .integer(Int64(change.lockVersion))]
