@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "weft",
             dependencies: [
-                "YCRDT", "WorkflowModel", "WeftProtocol", "WeftStore", "WeftRelay", "WeftClient",
+                "YCRDT", "WorkflowModel", "WeftProtocol", "WeftStore", "WeftStorePostgres", "WeftRelay", "WeftClient",
                 "WeftTUI", "WeftCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,6 +147,8 @@ let package = Package(
             name: "RelayTests",
             dependencies: [
                 "WeftClient", "WeftProtocol", "WorkflowModel", "YCRDT", "WeftStore", "WeftRelay", "WeftTestSupport",
+                // Several relays on one PostgreSQL (MultiRelayTests): a schema per test, dropped after.
+                "WeftStorePostgres",
             ],
             swiftSettings: strictSettings),
         // EditorSession and RelayLauncher against the real `weft relay` process (issue #6).

@@ -8,11 +8,11 @@ extension Connection {
         let merger = SandboxMerger(services: services)
         switch control {
         case .sandboxCreate(let project, let name):
-            send(merger.create(project: project, name: name, by: requester))
+            send(await merger.create(project: project, name: name, by: requester))
         case .sandboxList(let project):
-            send(merger.list(project: project, by: requester))
+            send(await merger.list(project: project, by: requester))
         case .sandboxDiff(let sandbox):
-            send(merger.diff(sandbox: sandbox, by: requester))
+            send(await merger.diff(sandbox: sandbox, by: requester))
         case .sandboxMerge(let sandbox, let force):
             send(await merger.merge(sandbox: sandbox, force: force, by: requester, registry: registry))
         case .sync(let repository, let commit, let file, let yaml, let project):

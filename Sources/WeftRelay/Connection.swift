@@ -120,7 +120,7 @@ final class Connection {
         let workflowID: String
         let projectID: String
         do {
-            guard let resolved = try provisioner.resolveWorkflow(key) else {
+            guard let resolved = try await provisioner.resolveWorkflow(key) else {
                 return send(.error(.workflowNotFound, "no workflow \"\(key)\" (use its id or project/workflow)"))
             }
             (workflowID, projectID) = resolved
@@ -136,7 +136,7 @@ final class Connection {
         }
         let role: ProjectRole
         do {
-            if let granted = try services.store.role(of: name, in: projectID) {
+            if let granted = try await services.store.role(of: name, in: projectID) {
                 role = granted
             } else if services.configuration.isSharedMode {
                 return send(.error(.forbidden, "\(name) has no role in this project; ask an owner to grant one"))

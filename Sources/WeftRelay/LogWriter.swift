@@ -8,7 +8,7 @@ import WeftStore
 /// after that, never before. A failed commit throws to every caller in it; rooms keep their updates
 /// and append them again (see `Room`).
 actor LogWriter {
-    private let store: WeftStore
+    private let store: any WorkflowStorage
     private let metrics: RelayMetrics
     /// One caller's updates, waiting for the next commit.
     private struct Request {
@@ -23,9 +23,13 @@ actor LogWriter {
     private(set) var committedBatches = 0
     private(set) var committedUpdates = 0
 
-    init(store: WeftStore, metrics: RelayMetrics) {
+    /// How long a commit may go unanswered before it counts as failed (and is retried).
+    private let answerLimit: Duration
+
+    init(store: any WorkflowStorage, metrics: RelayMetrics, answerLimit: Duration = .seconds(30)) {
         self.store = store
         self.metrics = metrics
+        self.answerLimit = answerLimit
     }
 
     /// Appends updates to a document's log, in order, in one transaction with whatever else is
@@ -54,9 +58,15 @@ actor LogWriter {
             let entries = batch.flatMap { request in
                 request.updates.map { (docID: request.docID, update: $0) }
             }
-            let result: Result<[Int64], any Error> = await Task.detached {
-                Result { try store.appendUpdates(entries) }
-            }.value
+            // The store's work runs off this actor, which keeps queueing; a commit it never answers fails
+            // after `answerLimit` rather than stall every room (StoreWatchdog).
+            let result: Result<[Int64], any Error>
+            do {
+                result = .success(
+                    try await StoreWatchdog.answer(within: answerLimit) { try await store.appendUpdates(entries) })
+            } catch {
+                result = .failure(error)
+            }
             switch result {
             case .success(let sequences):
                 committedBatches += 1

@@ -11,21 +11,21 @@ struct Provisioner: Sendable {
     let services: RelayServices
 
     /// Resolves `id` or `project/workflow` (names or ids) to a workflow and its project.
-    func resolveWorkflow(_ key: String) throws -> (workflowID: String, projectID: String)? {
+    func resolveWorkflow(_ key: String) async throws -> (workflowID: String, projectID: String)? {
         let store = services.store
-        if let projectID = try store.projectID(ofWorkflow: key) { return (key, projectID) }
+        if let projectID = try await store.projectID(ofWorkflow: key) { return (key, projectID) }
         guard let slash = key.lastIndex(of: "/") else { return nil }
         let project = String(key[..<slash])
         let workflow = String(key[key.index(after: slash)...])
-        if let found = try store.workflow(project: project, named: workflow),
-            let projectID = try store.projectID(ofWorkflow: found.id)
+        if let found = try await store.workflow(project: project, named: workflow),
+            let projectID = try await store.projectID(ofWorkflow: found.id)
         {
             return (found.id, projectID)
         }
-        if let projectID = try store.projectID(ofWorkflow: workflow),
-            try store.project(id: project)?.id == projectID || store.project(named: project)?.id == projectID
-        {
-            return (workflow, projectID)
+        if let projectID = try await store.projectID(ofWorkflow: workflow) {
+            let byID = try await store.project(id: project, includeDeleted: false)
+            let byName = try await store.project(named: project, includeDeleted: false)
+            if byID?.id == projectID || byName?.id == projectID { return (workflow, projectID) }
         }
         return nil
     }
@@ -40,21 +40,12 @@ struct Provisioner: Sendable {
     /// (else nobody could open it). Local mode and direct deploys check nothing: the socket or the
     /// database file is the user's own.
     ///
-    /// Deploys run one at a time: the role check, the import and a new project's owner are one step.
+    /// The role check, the import and a new project's owner are one step, which deploys (and sandbox
+    /// merges) through this relay take one at a time (``SerialGate``); the reconciles that follow do
+    /// not hold the others up.
     func deploy(
         project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource = .deploy,
         requester: Requester? = nil, registry: RoomRegistry
-    ) async -> ControlMessage {
-        await services.deploys.run {
-            await deployNow(
-                project: project, state: state, allowStale: allowStale, actor: actor, source: source,
-                requester: requester, registry: registry)
-        }
-    }
-
-    private func deployNow(
-        project: YAny, state: YAny?, allowStale: Bool, actor: ChangeActor, source: VersionSource,
-        requester: Requester?, registry: RoomRegistry
     ) async -> ControlMessage {
         services.metrics.deploys.increment()
         let resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String])
@@ -67,10 +58,33 @@ struct Provisioner: Sendable {
         } catch {
             return .deployFailed(reason: "invalid", message: "\(error)")
         }
+        let imported = await services.deploys.run {
+            await importChecked(
+                resolved.project, expected: resolved.expected, actor: actor, source: source, requester: requester)
+        }
+        let result: ImportResult
+        switch imported {
+        case .refused(let answer): return answer
+        case .imported(let done): result = done
+        }
+        return await reconcile(
+            result, resolved: resolved, actor: actor, source: source, registry: registry)
+    }
+
+    private enum ImportOutcome: Sendable {
+        case imported(ImportResult)
+        case refused(ControlMessage)
+    }
+
+    /// Checks the requester's role, imports, and records a new project's owner.
+    private func importChecked(
+        _ resolvedProject: Project, expected: [String: Int]?, actor: ChangeActor, source: VersionSource,
+        requester: Requester?
+    ) async -> ImportOutcome {
         // A version without a layout leaves the canvas as it is (DESIGN: positions change only when the
         // new version sets them), in the database as in the documents — else every editor's marker
         // would stay on for a layout nobody changed.
-        var project = resolved.project
+        var project = resolvedProject
         var newOwner: String?
         if let requester, requester.sharedMode {
             let store = services.store
@@ -79,50 +93,64 @@ struct Provisioner: Sendable {
             do {
                 // A failed read must refuse, never count as "no such project" (which would make the
                 // requester an owner).
-                existing = try store.project(id: project.id, includeDeleted: true) ?? store.project(named: project.name)
-                role = try existing.flatMap { try store.role(of: requester.name, in: $0.id) }
+                if let byID = try await store.project(id: project.id, includeDeleted: true) {
+                    existing = byID
+                } else {
+                    existing = try await store.project(named: project.name, includeDeleted: false)
+                }
+                if let existing { role = try await store.role(of: requester.name, in: existing.id) } else { role = nil }
             } catch {
-                return .deployFailed(reason: "internal", message: "could not read the project's roles: \(error)")
+                return .refused(.deployFailed(reason: "internal", message: "could not read the project's roles: \(error)"))
             }
             if let existing {
                 guard let role, role.canAdmin else {
-                    return .deployFailed(
+                    return .refused(.deployFailed(
                         reason: "forbidden",
                         message: "\(requester.name) is \(role.map { "a \($0.rawValue)" } ?? "not a member") of "
-                            + "\(existing.name); only its owners and admins may deploy to it (weft users grant)")
+                            + "\(existing.name); only its owners and admins may deploy to it (weft users grant)"))
                 }
             } else {
                 newOwner = requester.name
             }
         }
         for index in project.workflows.indices where project.workflows[index].positions.isEmpty {
-            if let stored = try? services.store.workflow(id: project.workflows[index].id) {
+            if let stored = try? await services.store.workflow(id: project.workflows[index].id) {
                 project.workflows[index].positions = stored.positions
             }
         }
         let result: ImportResult
         do {
-            result = try services.store.importProject(
-                project, actor: actor, source: source, expectedVersions: resolved.expected)
+            result = try await services.store.importProject(
+                project, actor: actor, source: source, expectedVersions: expected)
         } catch StoreError.staleDeploy(let moved) {
             var movedJSON = YObject()
             for (id, move) in moved {
                 movedJSON[id] = ["expected": .integer(Int64(move.expected)), "current": .integer(Int64(move.current))]
             }
-            return .deployFailed(
+            return .refused(.deployFailed(
                 reason: "stale",
                 message: "these workflows changed since your state file was written: \(moved.keys.sorted().joined(separator: ", ")); pull first or deploy with --allow-stale",
-                moved: .object(movedJSON))
+                moved: .object(movedJSON)))
         } catch {
-            return .deployFailed(reason: "refused", message: "\(error)")
+            return .refused(.deployFailed(reason: "refused", message: "\(error)"))
         }
         if let newOwner {
-            do { try services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
+            do { try await services.store.grant(user: newOwner, project: result.projectID, role: .owner) } catch {
                 services.logger.error(
                     "a new project was deployed but its owner could not be recorded",
                     metadata: ["project": "\(result.projectID)", "user": "\(newOwner)", "error": "\(error)"])
             }
         }
+        return .imported(result)
+    }
+
+    /// Brings every changed workflow's document to the imported version (live or persisted), marks
+    /// the workflows the project no longer has deleted, and answers the deploy.
+    private func reconcile(
+        _ result: ImportResult,
+        resolved: (project: Project, state: ProjectState?, expected: [String: Int]?, deletedWorkflows: [String]),
+        actor: ChangeActor, source: VersionSource, registry: RoomRegistry
+    ) async -> ControlMessage {
         var workflows: [YAny] = []
         for change in result.changed {
             var entry: YObject = [
@@ -145,8 +173,8 @@ struct Provisioner: Sendable {
         // Workflows the project no longer has: marked deleted (a version like any other), and open
         // editors are told.
         for workflowID in resolved.deletedWorkflows {
-            guard let current = try? services.store.workflow(id: workflowID), current.deletedAt == nil,
-                let saved = try? services.store.deleteWorkflow(
+            guard let current = try? await services.store.workflow(id: workflowID), current.deletedAt == nil,
+                let saved = try? await services.store.deleteWorkflow(
                     id: workflowID, expectedLockVersion: current.lockVersion, actor: actor, source: source),
                 saved.changed
             else { continue }
@@ -156,7 +184,7 @@ struct Provisioner: Sendable {
                 "lock_version": .integer(Int64(saved.lockVersion)), "deleted": .bool(true),
             ])
         }
-        try? services.store.audit(
+        try? await services.store.audit(
             actor: actor.name, action: "project.deployed", subject: result.projectID,
             details: ["changed": .integer(Int64(result.changed.count))])
         var nextState: YAny?
@@ -201,9 +229,9 @@ struct Provisioner: Sendable {
     func listing(registry: RoomRegistry) async -> YAny {
         let store = services.store
         var projects: [YAny] = []
-        for project in (try? store.projects()) ?? [] {
+        for project in (try? await store.projects()) ?? [] {
             var workflows: [YAny] = []
-            for workflow in (try? store.workflows(in: project.id)) ?? [] {
+            for workflow in (try? await store.workflows(in: project.id, includeDeleted: false)) ?? [] {
                 var editors: [YAny] = []
                 if let room = await registry.loadedRoom(workflow.id) {
                     editors = await room.sessionNames.map { .string($0) }
@@ -216,7 +244,7 @@ struct Provisioner: Sendable {
             var entry: YObject = [
                 "id": .string(project.id), "name": .string(project.name), "workflows": .array(workflows),
             ]
-            if let sandbox = try? store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
+            if let sandbox = try? await store.sandbox(project.id) { entry["sandbox_of"] = .string(sandbox.parent.name) }
             projects.append(.object(entry))
         }
         return .array(projects)

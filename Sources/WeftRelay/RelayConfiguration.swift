@@ -4,7 +4,7 @@ import WorkflowModel
 public struct RelayConfiguration: Sendable {
     /// The Unix socket path.
     public var socketPath: String
-    /// The SQLite database path.
+    /// The database: a SQLite path, or how a shared database is named in logs (never with a password).
     public var databasePath: String
     /// How long a document stays loaded after its last client leaves.
     public var unloadAfter: Duration = .seconds(30)
@@ -26,6 +26,9 @@ public struct RelayConfiguration: Sendable {
     public var presenceTimeout: Duration = .seconds(30)
     /// Serve Prometheus metrics on 127.0.0.1 at this port; nil serves none.
     public var metricsPort: Int?
+    /// With a database several relays share: how often each loaded document is compared with the
+    /// database, besides the change notifications (a lost notification then costs this much latency).
+    public var storeCheckInterval: Duration = .seconds(2)
 
     public init(socketPath: String, databasePath: String) {
         self.socketPath = socketPath

@@ -6,18 +6,18 @@ extension RelayCore {
     /// `sandbox_failed`.
     public func createSandbox(project: String, name: String, by requester: Requester) async -> ControlMessage
     {
-        SandboxMerger(services: services).create(project: project, name: name, by: requester)
+        await SandboxMerger(services: services).create(project: project, name: name, by: requester)
     }
 
     /// The sandboxes (of one parent project when named); answers `sandbox_list_reply`.
     public func listSandboxes(project: String?) async -> ControlMessage {
         // Direct access to the database file: whoever can open it sees everything, as in local mode.
-        SandboxMerger(services: services).list(project: project, by: Requester(name: "local", sharedMode: false))
+        await SandboxMerger(services: services).list(project: project, by: Requester(name: "local", sharedMode: false))
     }
 
     /// What merging `sandbox` would change; answers `sandbox_diff_reply`.
     public func diffSandbox(_ sandbox: String) async -> ControlMessage {
-        SandboxMerger(services: services).diff(sandbox: sandbox, by: Requester(name: "local", sharedMode: false))
+        await SandboxMerger(services: services).diff(sandbox: sandbox, by: Requester(name: "local", sharedMode: false))
     }
 
     /// Merges `sandbox` into its parent and reconciles every workflow it changed, live or persisted;

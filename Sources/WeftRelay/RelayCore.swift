@@ -13,13 +13,14 @@ public final class RelayCore: Sendable {
     let registry: RoomRegistry
     let provisioner: Provisioner
 
-    public init(store: WeftStore, configuration: RelayConfiguration, logger: Logger) {
+    /// A core over `store`: the SQLite ``WeftStore`` or a store several relays share.
+    public init(store: any WorkflowStorage, configuration: RelayConfiguration, logger: Logger) {
         services = RelayServices(store: store, configuration: configuration, logger: logger)
         registry = RoomRegistry(services: services)
         provisioner = Provisioner(services: services)
     }
 
-    public var store: WeftStore { services.store }
+    public var store: any WorkflowStorage { services.store }
 
     /// Deploys a project (see ``ControlMessage/deploy(project:allowStale:state:)``) and returns the
     /// relay's answer.

@@ -24,9 +24,15 @@ public final class RelayServer: Service, Sendable {
     private let boundSocket = BoundSocket()
     private let metricsSocket = BoundSocket()
 
-    /// Opens the store and prepares the relay; call `run()` (or hand it to a ServiceGroup) to serve.
-    public init(configuration: RelayConfiguration, logger: Logger) throws {
-        let store = try WeftStore(path: configuration.databasePath)
+    /// Opens the SQLite database at `configuration.databasePath` and prepares the relay; call `run()`
+    /// (or hand it to a ServiceGroup) to serve.
+    public convenience init(configuration: RelayConfiguration, logger: Logger) throws {
+        try self.init(store: WeftStore(path: configuration.databasePath), configuration: configuration, logger: logger)
+    }
+
+    /// Prepares a relay over a store the caller opened (SQLite, or one several relays share; then
+    /// `configuration.databasePath` only names it in logs and errors and must not hold a password).
+    public init(store: any WorkflowStorage, configuration: RelayConfiguration, logger: Logger) {
         self.core = RelayCore(store: store, configuration: configuration, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.writeSchedulers = group.makeIterator().map { WriteScheduler(eventLoop: $0) }
@@ -36,11 +42,17 @@ public final class RelayServer: Service, Sendable {
     public func run() async throws {
         let configuration = services.configuration
         try Self.prepareSocketDirectory(for: configuration.socketPath, shared: configuration.isSharedMode)
-        try await waitForDirectDeploy()
-        // Hold the database's deploy lock while serving: a `weft deploy` pointed at another socket
-        // cannot write behind this relay, and a second relay cannot open the same database.
-        guard try services.store.acquireDeployLock(owner: Self.lockOwner, pid: getpid()) else {
-            throw RelayStartError.databaseInUse(configuration.databasePath)
+        // A database only this relay writes (SQLite): hold its deploy lock while serving, so a `weft
+        // deploy` pointed at another socket cannot write behind this relay and a second relay cannot open
+        // the same database. A shared database (PostgreSQL) is served by several relays at once, each
+        // hearing the others' writes: none holds the lock, and a direct deploy takes it only while it
+        // writes, the relays serving on meanwhile.
+        let holdsDeployLock = !services.store.isShared
+        if holdsDeployLock {
+            try await waitForDirectDeploy()
+            guard try await services.store.acquireDeployLock(owner: Self.lockOwner, pid: getpid()) else {
+                throw RelayStartError.databaseInUse(configuration.databasePath)
+            }
         }
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -53,6 +65,9 @@ public final class RelayServer: Service, Sendable {
         await boundSocket.set(server.channel)
         services.logger.notice(
             "relay listening", metadata: ["socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)"])
+        // With a shared database: hear what the other relays commit.
+        let watcher = Task { [services, registry] in await StoreWatcher(services: services, registry: registry).run() }
+        defer { watcher.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
                 if let port = configuration.metricsPort {
@@ -76,10 +91,12 @@ public final class RelayServer: Service, Sendable {
         } onGracefulShutdown: {
             Task { await self.beginShutdown() }
         }
+        watcher.cancel()
+        await watcher.value
         await registry.compactAll()
         try? FileManager.default.removeItem(atPath: configuration.socketPath)
         try await group.shutdownGracefully()
-        _ = try? services.store.releaseDeployLock(pid: getpid())
+        if holdsDeployLock { _ = try? await services.store.releaseDeployLock(pid: getpid()) }
         services.logger.notice("relay stopped")
     }
 
@@ -89,7 +106,7 @@ public final class RelayServer: Service, Sendable {
     /// A `weft deploy` writing the database directly holds its deploy lock: start after it finishes.
     private func waitForDirectDeploy() async throws {
         var announced = false
-        while let holder = try services.store.deployLockHolder() {
+        while let holder = try await services.store.deployLockHolder() {
             if holder.owner == Self.lockOwner, holder.pid != getpid() {
                 throw RelayStartError.databaseInUse(
                     "\(services.configuration.databasePath) (relay pid \(holder.pid))")
@@ -116,7 +133,7 @@ public final class RelayServer: Service, Sendable {
         metrics.openConnections.set(Int64(await connections.count))
         metrics.loadedRooms.set(Int64(await registry.loadedRooms.count))
         metrics.logQueueDepth.set(Int64(await services.logWriter.queueDepth))
-        metrics.storeBytes.set((try? services.store.storeSize()) ?? 0)
+        metrics.storeBytes.set((try? await services.store.storeSize()) ?? 0)
         return metrics.registry.emitToBuffer()
     }
 
@@ -132,7 +149,7 @@ public final class RelayServer: Service, Sendable {
             "log_queue": .integer(Int64(await services.logWriter.queueDepth)),
             "log_commits": .integer(Int64(await services.logWriter.committedBatches)),
             "send_queue_bytes": await connections.sendQueueBytes,
-            "store_bytes": .integer((try? services.store.storeSize()) ?? -1),
+            "store_bytes": .integer((try? await services.store.storeSize()) ?? -1),
             "socket": .string(services.configuration.socketPath),
         ]
     }

@@ -4,7 +4,8 @@ import WeftStore
 
 /// What every part of a running relay shares: the store, the log writer, the settings and a clock.
 final class RelayServices: Sendable {
-    let store: WeftStore
+    /// The database: SQLite for one relay, or a store several relays share (`store.isShared`).
+    let store: any WorkflowStorage
     let logWriter: LogWriter
     let metrics = RelayMetrics()
     /// Deploys, one at a time (see ``SerialGate``).
@@ -13,7 +14,7 @@ final class RelayServices: Sendable {
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
-    init(store: WeftStore, configuration: RelayConfiguration, logger: Logger) {
+    init(store: any WorkflowStorage, configuration: RelayConfiguration, logger: Logger) {
         self.store = store
         self.logWriter = LogWriter(store: store, metrics: metrics)
         self.configuration = configuration

@@ -33,9 +33,9 @@ struct RepositorySyncer: Sendable {
         let known: RepositorySync?
         let state: YAny?
         do {
-            known = try store.repositorySync(repository: repository, project: name)
+            known = try await store.repositorySync(repository: repository, project: name)
             state = try known.map { try JSON.parse($0.state) }
-            if known == nil, try store.project(named: name) != nil {
+            if known == nil, try await store.project(named: name, includeDeleted: false) != nil {
                 return .syncFailed(
                     reason: "name_taken",
                     message: "a project named \"\(name)\" exists that no sync of \(repository) made; "
@@ -53,7 +53,7 @@ struct RepositorySyncer: Sendable {
         case .deployed(let project, let workflows, let nextState):
             let projectID = project.objectValue?["id"]?.stringValue
             do {
-                try store.recordRepositorySync(
+                try await store.recordRepositorySync(
                     RepositorySync(
                         repository: repository, project: name, projectID: projectID, file: file,
                         state: nextState.map(JSON.stringify) ?? known?.state ?? "{}", lastCommit: commit,

@@ -72,7 +72,18 @@ actor Room {
     private var awareness: Awareness
     /// Drops presence nobody renewed (runs while anyone is joined).
     private var presenceSweep: Task<Void, Never>?
+    /// The log's sequence number through which the document holds every update: the relay's own and,
+    /// when several relays share the database, the others'. Compactions go no further than this.
     private var lastSequence: Int64 = 0
+    /// Sequence numbers of the relay's own commits beyond a gap after `lastSequence` (another relay
+    /// wrote in between): in the document already, waiting for the catch-up to fill the gap.
+    private var committedAhead: Set<Int64> = []
+    /// Whether a catch-up reads the log now (since when), and whether another was asked for meanwhile.
+    private var catchingUp = false
+    private var catchUpStarted = Duration.zero
+    private var catchUpAgain = false
+    /// Since when the document has lacked the stored version (see ``takeOverAbandonedVersion()``).
+    private var behindSince: Duration?
     private var logBytesSinceSnapshot = 0
     /// The size of the stored snapshot: with the log since, a bound on the document's encoded size that
     /// is cheap to keep (the size cap checks it before it encodes the document).
@@ -92,6 +103,13 @@ actor Room {
     /// Operations holding new client updates back (a save, a reconcile), and the updates waiting.
     private var holds = 0
     private var heldUpdates: [Waiter] = []
+    /// Whether an operation that moves the base or unloads the room (a save, an external write, a
+    /// draft, an unload) is running, and those waiting to run. Each awaits the store; while it does,
+    /// the room takes other messages, but none of these: the base it read stays the base until it ends.
+    private var exclusive = false
+    private var exclusiveWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Whether a compaction is being written (one at a time).
+    private var compacting = false
 
     init(
         workflowID: String, projectID: String, base: Workflow, services: RelayServices,
@@ -136,13 +154,14 @@ actor Room {
     }
 
     private func load() async throws {
-        let stored = try services.store.loadDocument(workflowID)
+        let stored = try await services.store.loadDocument(workflowID)
         // Start clean: a failed earlier attempt's document, and any heal it could not commit, go. (Its
         // committer stopped when the commit failed: nothing else is queued while loading.)
         relayUpdates.updates.removeAll()
         uncommitted.removeAll()
         settledTicket = lastTicket
         lastSequence = 0
+        committedAhead.removeAll()
         logBytesSinceSnapshot = 0
         snapshotBytes = stored.snapshot?.count ?? 0
         let fresh = Doc()
@@ -160,9 +179,32 @@ actor Room {
         }
         lastSequence = max(lastSequence, stored.throughSeq)
         // Re-read the saved workflow: never trust the value we were created with.
-        if let current = try services.store.workflow(id: workflowID) { base = current }
-        try await heal()
+        if let current = try await services.store.workflow(id: workflowID) { base = current }
+        if needsHeal {
+            if services.store.isShared {
+                // Another relay may be healing (or have healed) the same document: heal under its lock,
+                // from the log as it stands then, so no version is written into it twice.
+                try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
+            } else {
+                try await heal()
+            }
+        }
         state = .ready
+    }
+
+    /// Whether the document is empty or behind its saved version.
+    private var needsHeal: Bool {
+        let inDocument = WorkflowDocument.read(doc)
+        return inDocument.id.isEmpty || inDocument.lockVersion < base.lockVersion
+    }
+
+    /// Heals under the document lock: first applies what other relays logged since the load read it.
+    private func healFromLog() async throws {
+        applyLogged(try await services.store.loadDocument(workflowID, after: lastSequence))
+        if let current = try await services.store.workflow(id: workflowID), current.lockVersion > base.lockVersion {
+            base = current
+        }
+        if needsHeal { try await heal() }
     }
 
     /// Brings a document that is empty or behind the database up to the saved version.
@@ -176,12 +218,12 @@ actor Room {
         guard inDocument.lockVersion < base.lockVersion else { return }
         // The document missed versions (a deploy while it was not loaded, a crash between commit and
         // reconcile): rebase its content from the version it was on to the current one.
-        let oldBase = try services.store.version(of: workflowID, lockVersion: inDocument.lockVersion)?.workflow
+        let oldBase = try await services.store.version(of: workflowID, lockVersion: inDocument.lockVersion)?.workflow
         let outcome = Rebaser.apply(
             newVersion: base, oldBase: oldBase ?? inDocument, to: doc, policy: services.configuration.externalUpdatePolicy,
             origin: RelayOrigin.relay)
         try await commitRelayUpdates()
-        keepDraft(of: outcome, basedOn: inDocument.lockVersion, displacedBy: base.lockVersion)
+        await keepDraft(of: outcome, basedOn: inDocument.lockVersion, displacedBy: base.lockVersion)
         services.logger.info(
             "healed a stale document",
             metadata: [
@@ -228,7 +270,11 @@ actor Room {
                 }
                 settledTicket = last.ticket
                 resumeCommitWaiters(failing: nil)
-                if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes { compact() }
+                // Not awaited: a compaction may wait for the document lock, which whoever waits for this
+                // commit (a reconcile, a heal) can be holding.
+                if logBytesSinceSnapshot >= services.configuration.compactAfterLogBytes {
+                    Task { await self.compact() }
+                }
             } catch {
                 services.logger.error(
                     "could not commit updates; they stay queued",
@@ -289,17 +335,211 @@ actor Room {
         for waiter in waiting { waiter.resume() }
     }
 
+    /// Waits until no other base-moving operation runs, then marks one running (end it with
+    /// ``endExclusive()``). The caller re-checks what it relies on afterwards: the room may have been
+    /// unloaded, or the session left, while it waited.
+    private func beginExclusive() async {
+        while exclusive { await withCheckedContinuation { exclusiveWaiters.append($0) } }
+        exclusive = true
+    }
+
+    private func endExclusive() {
+        exclusive = false
+        if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
+    }
+
     /// Commits what is queued, then compacts (on shutdown). A failing commit does not stop the
     /// compaction: the snapshot holds what the document holds.
     func commitAndCompact() async {
         try? await waitForCommits(failOnError: true)
-        compact()
+        await compact()
     }
 
+    /// Notes the relay's own update logged as `sequence`. The number follows `lastSequence` unless
+    /// another relay wrote the document in between: then the gap is read from the log.
     private func noteLogged(sequence: Int64, bytes: Int) {
-        lastSequence = max(lastSequence, sequence)
         logBytesSinceSnapshot += bytes
+        guard sequence > lastSequence else { return }  // a catch-up read it already
+        if sequence == lastSequence + 1 {
+            lastSequence = sequence
+            advanceOverCommittedAhead()
+        } else {
+            committedAhead.insert(sequence)
+            Task { await self.catchUp() }
+        }
     }
+
+    private func advanceOverCommittedAhead() {
+        while committedAhead.remove(lastSequence + 1) != nil { lastSequence += 1 }
+        committedAhead = committedAhead.filter { $0 > lastSequence }
+    }
+
+    // MARK: Several relays on one database
+
+    /// Reads what the log holds beyond `lastSequence` (other relays' commits), applies it and forwards
+    /// it to this relay's clients. Concurrent calls share one read, and one more after it.
+    func catchUp() async {
+        guard state == .ready || state == .draining else { return }
+        // A read the store never answered must not stop the room from ever catching up again: after
+        // ``catchUpPatience`` another read starts (applying what both read is harmless).
+        if catchingUp, services.now() - catchUpStarted < Self.catchUpPatience {
+            catchUpAgain = true
+            return
+        }
+        let started = services.now()
+        catchingUp = true
+        catchUpStarted = started
+        defer { if catchUpStarted == started { catchingUp = false } }
+        repeat {
+            catchUpAgain = false
+            do {
+                let stored = try await services.store.loadDocument(workflowID, after: lastSequence)
+                guard state == .ready || state == .draining else { return }
+                applyLogged(stored)
+            } catch {
+                // The periodic check tries again.
+                services.logger.warning(
+                    "could not read other relays' updates", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+                return
+            }
+        } while catchUpAgain
+    }
+
+    /// How long a catch-up may go unanswered before another one starts.
+    static let catchUpPatience = Duration.seconds(15)
+
+    /// Whether the log has moved past what the document holds (a notification of `seq`).
+    func noteStoreLog(through seq: Int64) async {
+        if seq > lastSequence { await catchUp() }
+    }
+
+    /// Applies updates other relays logged (and a snapshot, when a compaction dropped some of them) and
+    /// forwards to this relay's clients what was new. They are logged already: nothing is queued.
+    private func applyLogged(_ stored: StoredDocument) {
+        let before = stored.snapshot == nil ? nil : doc.encodeStateVector()
+        if let snapshot = stored.snapshot {
+            // Still a bound on the document's size: it holds the snapshot and what the log counts.
+            snapshotBytes = max(snapshotBytes, snapshot.count)
+            do { try doc.applyUpdate(snapshot, origin: RelayOrigin.store) } catch {
+                services.logger.error(
+                    "a stored snapshot could not be applied", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+            }
+        }
+        for logged in stored.updates where logged.seq > lastSequence {
+            // The relay's own commits are in the document, forwarded by the committer.
+            if committedAhead.contains(logged.seq) || uncommitted.contains(where: { $0.update == logged.bytes }) {
+                continue
+            }
+            do { try doc.applyUpdate(logged.bytes, origin: RelayOrigin.store) } catch {
+                services.logger.error(
+                    "a logged update could not be applied",
+                    metadata: ["workflow": "\(workflowID)", "seq": "\(logged.seq)", "error": "\(error)"])
+                continue
+            }
+            logBytesSinceSnapshot += logged.bytes.count
+            if before == nil { broadcast(.sync(.update(logged.bytes)), except: nil) }
+        }
+        if let before, let news = try? doc.encodeStateAsUpdate(sinceEncoded: before) {
+            broadcast(.sync(.update(news)), except: nil)
+        }
+        lastSequence = max(lastSequence, stored.lastSeq)
+        advanceOverCommittedAhead()
+        if state == .ready || state == .draining, WorkflowDocument.read(doc).lockVersion > base.lockVersion {
+            Task { await self.announceDocumentVersion() }
+        }
+    }
+
+    /// Another relay (or a direct deploy) saved the workflow at `lockVersion`. The writer rebases the
+    /// document onto it and commits that to the log; this room announces the version to its clients
+    /// once the document it reads from the log carries it (``announceDocumentVersion()``), so they never
+    /// see a new base without its content (which would show unsaved changes nobody made).
+    func noteWorkflowSaved(lockVersion: Int) async {
+        guard state == .ready || state == .draining, lockVersion > base.lockVersion else { return }
+        await catchUp()
+        await announceDocumentVersion()
+    }
+
+    /// When the document carries a newer version than the room's base (another relay saved or rebased
+    /// it, and the room read that from the log): that version becomes the base, and this relay's clients
+    /// get `workflow_saved` with the stored version's actor and source, so their unsaved-changes markers
+    /// clear.
+    private func announceDocumentVersion() async {
+        guard state == .ready || state == .draining, WorkflowDocument.read(doc).lockVersion > base.lockVersion else {
+            return
+        }
+        await beginExclusive()
+        defer { endExclusive() }
+        let carried = WorkflowDocument.read(doc).lockVersion
+        guard state == .ready || state == .draining, carried > base.lockVersion else { return }
+        do {
+            guard let version = try await services.store.version(of: workflowID, lockVersion: carried) else { return }
+            var newBase = version.workflow
+            if let current = try await services.store.workflow(id: workflowID), current.lockVersion == carried {
+                newBase = current
+            }
+            guard newBase.lockVersion > base.lockVersion else { return }
+            let previous = base
+            base = newBase
+            unsavedEditors.removeAll()
+            let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
+            broadcast(
+                .control(
+                    .workflowSaved(
+                        lockVersion: base.lockVersion, workflow: baseJSON,
+                        actor: WeftProtocol.Actor(
+                            name: version.actor.name, kind: version.actor.kind == .system ? .system : .person),
+                        source: ChangeSource(rawValue: version.source.rawValue),
+                        summary: WorkflowJSON.summary(from: previous, to: base), conflicts: [])),
+                except: nil)
+        } catch {
+            services.logger.warning(
+                "could not read a version another relay saved",
+                metadata: ["workflow": "\(workflowID)", "lock_version": "\(carried)", "error": "\(error)"])
+        }
+    }
+
+    /// Looks at the database for what notifications may have missed: the log and the saved version.
+    func checkStore() async {
+        guard state == .ready || state == .draining else { return }
+        await catchUp()
+        await announceDocumentVersion()
+        await takeOverAbandonedVersion()
+    }
+
+    /// A saved version the document still lacks after ``versionTakeoverDelay`` — its writer died
+    /// between the commit and the rebase — is rebased in by this relay (under the document lock, and
+    /// skipped if another relay did it first).
+    private func takeOverAbandonedVersion() async {
+        guard services.store.isShared, state == .ready || state == .draining,
+            let stored = try? await services.store.lockVersion(of: workflowID),
+            stored > WorkflowDocument.read(doc).lockVersion
+        else {
+            behindSince = nil
+            return
+        }
+        guard let since = behindSince else {
+            behindSince = services.now()
+            return
+        }
+        guard services.now() - since >= Self.versionTakeoverDelay else { return }
+        behindSince = nil
+        let version = try? await services.store.version(of: workflowID, lockVersion: stored)
+        let change = WorkflowChange(
+            workflowID: workflowID, previousLockVersion: base.lockVersion, lockVersion: stored,
+            workflow: version?.workflow ?? base, previous: nil)
+        services.logger.notice(
+            "rebasing a version whose writer did not", metadata: ["workflow": "\(workflowID)", "lock_version": "\(stored)"])
+        do {
+            _ = try await applyExternal(
+                change, actor: version?.actor ?? .system("relay"), source: version?.source ?? .deploy)
+        } catch {
+            services.logger.warning(
+                "could not rebase an abandoned version", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+        }
+    }
+
+    /// How long a saved version may stay out of the live document before another relay rebases it in.
+    static let versionTakeoverDelay = Duration.seconds(10)
 
     // MARK: Sessions
 
@@ -329,6 +569,8 @@ actor Room {
         if !awareness.states.isEmpty {
             session.outbound.send(.awareness(awareness.encodeUpdate()))
         }
+        // Other relays' notifications that came while the room loaded were not for a ready room: look.
+        if services.store.isShared, sessions.count == 1 { Task { await self.catchUp() } }
         return .joined
     }
 
@@ -364,11 +606,15 @@ actor Room {
 
     private func unloadIfIdle() async {
         guard state == .draining, sessions.isEmpty else { return }
+        // A save, external write or draft still running keeps the room until it ends.
+        await beginExclusive()
+        defer { endExclusive() }
+        guard state == .draining, sessions.isEmpty else { return }
         state = .unloading
         // Updates of clients that left may still be committing: the unload waits for them (retries
         // included), so a room never goes away with anything the log lacks.
         try? await waitForCommits(failOnError: false)
-        compact()
+        await compact()
         state = .unloaded
         for waiter in unloadWaiters { waiter.resume() }
         unloadWaiters.removeAll()
@@ -379,12 +625,26 @@ actor Room {
     ///
     /// The document may hold updates still queued for commit; the snapshot then holds them too, which
     /// only makes it durable earlier (applying them again when their commit lands is harmless).
-    func compact() {
-        guard lastSequence > 0, logBytesSinceSnapshot > 0 else { return }
+    func compact() async {
+        guard lastSequence > 0, logBytesSinceSnapshot > 0, !compacting else { return }
+        compacting = true
+        defer { compacting = false }
+        guard services.store.isShared else { return await writeSnapshot() }
+        // Several relays: one compaction of a document at a time, never during another's reconcile.
+        do { try await services.store.withDocumentLock(workflowID) { await self.writeSnapshot() } } catch {
+            services.logger.warning(
+                "compaction failed; the log stays", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+        }
+    }
+
+    private func writeSnapshot() async {
+        // Taken together, before the store is awaited: what commits meanwhile stays counted.
+        let snapshot = doc.encodeStateAsUpdate()
+        let throughSeq = lastSequence
+        let coveredBytes = logBytesSinceSnapshot
         do {
-            let snapshot = doc.encodeStateAsUpdate()
-            try services.store.compactDocument(workflowID, snapshot: snapshot, throughSeq: lastSequence)
-            logBytesSinceSnapshot = 0
+            try await services.store.compactDocument(workflowID, snapshot: snapshot, throughSeq: throughSeq)
+            logBytesSinceSnapshot = max(0, logBytesSinceSnapshot - coveredBytes)
             snapshotBytes = snapshot.count
         } catch {
             services.logger.warning(
@@ -426,9 +686,13 @@ actor Room {
         } catch {
             return .refused(.error(.updateRejected, "the update is not a valid Yjs update: \(error)"))
         }
-        // Cheap first: the snapshot and the log since bound the encoded document (a compaction resets
-        // the log's count, not the document's size); only near the cap is the document encoded.
-        if snapshotBytes + logBytesSinceSnapshot + update.count > services.configuration.maximumDocumentBytes,
+        // Cheap first: the snapshot, the log since and the updates still committing bound the encoded
+        // document (a compaction resets the log's count, not the document's size; an update counts in the
+        // log only once committed, and a slow commit must not let many through uncounted); only near the
+        // cap is the document encoded.
+        let committing = uncommitted.reduce(0) { $0 + $1.update.count }
+        if snapshotBytes + logBytesSinceSnapshot + committing + update.count
+            > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {
             let limit = services.configuration.maximumDocumentBytes
@@ -512,6 +776,8 @@ actor Room {
         guard session.canEdit else {
             return .saveFailed(reason: .forbidden, message: "\(session.name) may only view this workflow")
         }
+        await beginExclusive()
+        defer { endExclusive() }
         // Save exactly what the log holds: every update sent before the save, and nothing newer.
         do { try await holdClientUpdates(failOnError: true) } catch {
             return .saveFailed(
@@ -521,6 +787,12 @@ actor Room {
         }
         defer { releaseClientUpdates() }
         guard sessions[session.id] != nil else { return .error(.notJoined, "join a workflow first") }
+        if services.store.isShared {
+            // What other relays' clients committed before this save belongs in it too.
+            do { applyLogged(try await services.store.loadDocument(workflowID, after: lastSequence)) } catch {
+                return .error(.internal, "the relay could not read the document's log before the save; try again: \(error)")
+            }
+        }
         var current = WorkflowDocument.read(doc)
         current.id = workflowID
         let issues = WorkflowValidator.validate(current)
@@ -534,11 +806,11 @@ actor Room {
         }
         let result: SaveResult
         do {
-            result = try services.store.saveWorkflow(
+            result = try await services.store.saveWorkflow(
                 current, expectedLockVersion: expectedLockVersion, actor: session.actor, source: .editor)
         } catch StoreError.stale(let currentVersion, let currentWorkflow) {
             // What moved between the version the client edited and the one saved now.
-            let edited = (try? services.store.version(of: workflowID, lockVersion: expectedLockVersion))?.workflow
+            let edited = (try? await services.store.version(of: workflowID, lockVersion: expectedLockVersion))?.workflow
             let moved = UnsavedChanges.differences(document: currentWorkflow, base: edited ?? base)
             return .saveFailed(
                 reason: .stale,
@@ -595,6 +867,10 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        await beginExclusive()
+        defer { endExclusive() }
+        // Unloaded while waiting: the registry applies the change to a fresh room.
+        guard state != .unloading, state != .unloaded else { return nil }
         // The new version is committed already: wait out a failing log commit rather than leave the
         // document behind it.
         try await holdClientUpdates(failOnError: false)
@@ -602,16 +878,16 @@ actor Room {
         // The document is the room's base plus everyone's unsaved edits; rebase those onto the current
         // row (never the caller's struct: a later commit may already have landed).
         let oldBase = base
-        let newVersion = try services.store.workflow(id: workflowID) ?? change.workflow
-        let outcome = Rebaser.apply(
-            newVersion: newVersion, oldBase: oldBase, to: doc, policy: services.configuration.externalUpdatePolicy,
-            origin: RelayOrigin.relay)
-        base = newVersion
-        // Keep the discarded edits before anything can fail: a commit that throws below must not lose
-        // them (the rebase itself stays queued and is retried).
-        keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
-        if !outcome.stillDirty { unsavedEditors.removeAll() }
-        try await commitRelayUpdates()
+        let newVersion = try await services.store.workflow(id: workflowID) ?? change.workflow
+        let outcome: RebaseOutcome
+        if services.store.isShared {
+            // Only the relay that wrote the version reconciles it, under the document's lock.
+            outcome = try await services.store.withDocumentLock(workflowID) {
+                try await self.rebaseFromLog(onto: newVersion, from: oldBase)
+            }
+        } else {
+            outcome = try await rebase(onto: newVersion, from: oldBase)
+        }
         let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
         let notice = WireMessage.control(
             .workflowSaved(
@@ -624,14 +900,52 @@ actor Room {
         return outcome
     }
 
+    /// Rebases the document's unsaved edits from `oldBase` onto `newVersion` and commits the result.
+    private func rebase(onto newVersion: Workflow, from oldBase: Workflow) async throws -> RebaseOutcome {
+        let outcome = Rebaser.apply(
+            newVersion: newVersion, oldBase: oldBase, to: doc, policy: services.configuration.externalUpdatePolicy,
+            origin: RelayOrigin.relay)
+        if newVersion.lockVersion >= base.lockVersion { base = newVersion }
+        // Keep the discarded edits before anything can fail: a commit that throws below must not lose
+        // them (the rebase itself stays queued and is retried).
+        await keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
+        if !outcome.stillDirty { unsavedEditors.removeAll() }
+        try await commitRelayUpdates()
+        return outcome
+    }
+
+    /// ``rebase(onto:from:)`` under the document lock when several relays share the database: first
+    /// applies what the log holds, then rebases from the version the document is on — unless it already
+    /// carries `newVersion` (reconciled by whoever else held the lock), as rebasing twice would write the
+    /// new content twice.
+    private func rebaseFromLog(onto newVersion: Workflow, from oldBase: Workflow) async throws -> RebaseOutcome {
+        applyLogged(try await services.store.loadDocument(workflowID, after: lastSequence))
+        let inDocument = WorkflowDocument.read(doc).lockVersion
+        guard inDocument < newVersion.lockVersion else {
+            if newVersion.lockVersion > base.lockVersion { base = newVersion }
+            return RebaseOutcome()
+        }
+        // The version the document's content is on (the room's base may already be newer: another
+        // relay's save it announced, or this write's own notification).
+        var from = oldBase
+        if inDocument != oldBase.lockVersion,
+            let documentBase = try await services.store.version(of: workflowID, lockVersion: inDocument)?.workflow
+        {
+            from = documentBase
+        }
+        return try await rebase(onto: newVersion, from: from)
+    }
+
     /// Stores the unsaved edits a reset discarded, so that `weft drafts restore` can bring them back.
     /// A failure is logged, never thrown: the new version is already committed and in the document.
-    private func keepDraft(of outcome: RebaseOutcome, basedOn: Int, displacedBy: Int) {
+    private func keepDraft(of outcome: RebaseOutcome, basedOn: Int, displacedBy: Int) async {
         guard var draft = outcome.draft else { return }
         draft.id = workflowID
+        let people = unsavedEditors.sorted()
+        unsavedEditors.removeAll()
         do {
-            let id = try services.store.saveDraft(
-                draft, basedOn: basedOn, displacedBy: displacedBy, people: unsavedEditors.sorted())
+            let id = try await services.store.saveDraft(
+                draft, basedOn: basedOn, displacedBy: displacedBy, people: people, at: Date())
             services.logger.info(
                 "kept the discarded unsaved edits as a draft",
                 metadata: ["workflow": "\(workflowID)", "draft": "\(id)", "displaced_by": "\(displacedBy)"])
@@ -639,7 +953,6 @@ actor Room {
             services.logger.error(
                 "could not keep the discarded unsaved edits", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
         }
-        unsavedEditors.removeAll()
     }
 
     /// Merges a kept draft's edits into the document as unsaved changes (no version is saved), three-way:
@@ -661,6 +974,9 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        await beginExclusive()
+        defer { endExclusive() }
+        guard state != .unloading, state != .unloaded else { return nil }
         // The new version is committed already: wait out a failing log commit rather than leave the
         // document behind it.
         try await holdClientUpdates(failOnError: false)
@@ -686,6 +1002,7 @@ actor Room {
             "editors": .array(sessions.values.map { .string($0.name) }),
             "log_bytes_since_snapshot": .integer(Int64(logBytesSinceSnapshot)),
             "uncommitted_updates": .integer(Int64(uncommitted.count)),
+            "log_seq": .integer(lastSequence), "reading_log": .bool(catchingUp),
         ]
     }
 }
@@ -694,6 +1011,8 @@ actor Room {
 enum RelayOrigin: Hashable, Sendable {
     case relay
     case load
+    /// Read from the log after the load: what other relays sharing the database committed.
+    case store
     case client(UInt64)
 }
 

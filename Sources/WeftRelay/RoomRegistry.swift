@@ -13,11 +13,13 @@ actor RoomRegistry {
     /// The room for a workflow, made (not yet loaded) if none is live.
     ///
     /// - Throws: `RelayError.workflowNotFound` when the database has no such workflow.
-    func room(for workflowID: String) throws -> Room {
+    func room(for workflowID: String) async throws -> Room {
         if let room = rooms[workflowID] { return room }
-        guard let workflow = try services.store.workflow(id: workflowID),
-            let projectID = try services.store.projectID(ofWorkflow: workflowID)
+        guard let workflow = try await services.store.workflow(id: workflowID),
+            let projectID = try await services.store.projectID(ofWorkflow: workflowID)
         else { throw RelayError.workflowNotFound(workflowID) }
+        // Another caller may have made the room while the store was read: there is one room per workflow.
+        if let room = rooms[workflowID] { return room }
         let room = Room(
             workflowID: workflowID, projectID: projectID, base: workflow, services: services,
             onUnloaded: { [weak self] room in await self?.remove(room) })
@@ -28,7 +30,7 @@ actor RoomRegistry {
     /// Joins `session` to the workflow's room, retrying with a fresh room if the live one is unloading.
     func join(_ session: SessionHandle, workflowID: String) async throws -> Room {
         while true {
-            let room = try room(for: workflowID)
+            let room = try await room(for: workflowID)
             switch try await room.join(session) {
             case .joined: return room
             case .retry:
@@ -53,7 +55,7 @@ actor RoomRegistry {
         -> RebaseOutcome
     {
         while true {
-            let room = try room(for: change.workflowID)
+            let room = try await room(for: change.workflowID)
             if let outcome = try await room.applyExternal(change, actor: actor, source: source) { return outcome }
             // The room finished unloading (and compacting) meanwhile: apply it to a fresh one.
             if rooms[change.workflowID] === room { rooms[change.workflowID] = nil }
@@ -65,7 +67,7 @@ actor RoomRegistry {
         -> (summary: ReconcileSummary, conflicts: [RebaseConflict])
     {
         while true {
-            let room = try room(for: workflowID)
+            let room = try await room(for: workflowID)
             if let outcome = try await room.applyDraft(draft, editedOn: base) { return outcome }
             if rooms[workflowID] === room { rooms[workflowID] = nil }
         }

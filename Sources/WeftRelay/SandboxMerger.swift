@@ -19,35 +19,36 @@ public struct Requester: Sendable {
 }
 
 /// Creates, lists, compares and merges sandboxes. A merge writes through the same path as a deploy: one
-/// transaction (``WeftStore/commitSandboxMerge(sandboxID:parent:actor:expectedVersions:links:)``), then
+/// transaction (``WorkflowStorage/commitSandboxMerge(sandboxID:parent:actor:expectedVersions:links:)``), then
 /// ``RoomRegistry/applyExternal(_:actor:source:)`` for each workflow it changed, so editors open on the
 /// parent see it arrive live with their unsaved edits rebased.
 struct SandboxMerger: Sendable {
     let services: RelayServices
 
-    private var store: WeftStore { services.store }
+    private var store: any WorkflowStorage { services.store }
 
     // MARK: Create and list
 
-    func create(project key: String, name: String, by requester: Requester) -> ControlMessage {
+    func create(project key: String, name: String, by requester: Requester) async -> ControlMessage {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.contains("/") else {
             return .sandboxFailed(reason: "invalid", message: "a sandbox needs a name without \"/\"")
         }
         do {
-            guard let parent = try project(key) else {
+            guard let parent = try await project(key) else {
                 return .sandboxFailed(reason: "not_found", message: "no project \"\(key)\"")
             }
-            guard try role(of: requester, in: parent.id) != nil else {
+            guard try await role(of: requester, in: parent.id) != nil else {
                 return .sandboxFailed(
                     reason: "forbidden", message: "\(requester.name) has no role in \(parent.name)")
             }
             let actor = ChangeActor.system(
                 "sandbox \(trimmed) of \(parent.name), created by \(requester.name)")
-            let sandbox = try store.createSandbox(
-                of: parent.id, name: trimmed, createdBy: requester.name, actor: actor)
+            let sandbox = try await store.createSandbox(
+                of: parent.id, name: trimmed, createdBy: requester.name, actor: actor,
+                newID: { UUID().uuidString.lowercased() })
             var value = Self.json(sandbox)
-            let workflows = try store.workflows(in: sandbox.project.id).map { workflow -> YAny in
+            let workflows = try await store.workflows(in: sandbox.project.id, includeDeleted: false).map { workflow -> YAny in
                 ["id": .string(workflow.id), "name": .string(workflow.name)]
             }
             value["workflows"] = .array(workflows)
@@ -60,17 +61,21 @@ struct SandboxMerger: Sendable {
         }
     }
 
-    func list(project key: String?, by requester: Requester) -> ControlMessage {
+    func list(project key: String?, by requester: Requester) async -> ControlMessage {
         do {
             var parentID: String?
             if let key {
-                guard let parent = try project(key) else {
+                guard let parent = try await project(key) else {
                     return .sandboxFailed(reason: "not_found", message: "no project \"\(key)\"")
                 }
                 parentID = parent.id
             }
             // In shared mode a person sees the sandboxes of the projects they have a role in.
-            let visible = try store.sandboxes(of: parentID).filter { try role(of: requester, in: $0.parent.id) != nil }
+            var visible: [SandboxSummary] = []
+            for sandbox in try await store.sandboxes(of: parentID)
+            where try await role(of: requester, in: sandbox.parent.id) != nil {
+                visible.append(sandbox)
+            }
             return .sandboxListReply(sandboxes: .array(visible.map { .object(Self.json($0)) }))
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
@@ -79,65 +84,73 @@ struct SandboxMerger: Sendable {
 
     // MARK: Diff and merge
 
-    func diff(sandbox key: String, by requester: Requester) -> ControlMessage {
+    func diff(sandbox key: String, by requester: Requester) async -> ControlMessage {
         do {
-            guard let sandbox = try store.sandbox(key) else {
+            guard let sandbox = try await store.sandbox(key) else {
                 return .sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\"")
             }
-            guard try role(of: requester, in: sandbox.parent.id) != nil else {
+            guard try await role(of: requester, in: sandbox.parent.id) != nil else {
                 return .sandboxFailed(
                     reason: "forbidden",
                     message: "\(requester.name) has no role in \(sandbox.parent.name); ask an owner to grant one")
             }
-            let plan = try MergePlan(sandbox: sandbox, store: store, force: false)
+            let plan = try await MergePlan(sandbox: sandbox, store: store, force: false)
             return .sandboxDiffReply(diff: plan.json(committed: nil))
         } catch {
             return .sandboxFailed(reason: "internal", message: "\(error)")
         }
     }
 
-    /// Merges a sandbox into its parent. Runs in turn with the relay's deploys (``SerialGate``): the
-    /// merge imports the parent's project as it read it when planning, so a deploy committed between
-    /// the plan and the commit would otherwise be undone in the project's own fields.
+    /// Merges a sandbox into its parent. The plan and its commit run in turn with the relay's deploys
+    /// (``SerialGate``): the merge imports the parent's project as it read it when planning, so a deploy
+    /// committed between the plan and the commit would otherwise be undone in the project's own fields.
+    /// The reconciles that follow run outside the gate.
     func merge(
         sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
     ) async
         -> ControlMessage
     {
-        await services.deploys.run { await mergeNow(sandbox: key, force: force, by: requester, registry: registry) }
+        let step = await services.deploys.run { await planAndCommit(sandbox: key, force: force, by: requester) }
+        switch step {
+        case .answered(let answer):
+            return answer
+        case .committed(let plan, let result, let actor):
+            return await reconcile(plan: plan, result: result, actor: actor, registry: registry)
+        }
     }
 
-    private func mergeNow(
-        sandbox key: String, force: Bool, by requester: Requester, registry: RoomRegistry
-    ) async
-        -> ControlMessage
-    {
+    private enum MergeStep: Sendable {
+        case answered(ControlMessage)
+        case committed(MergePlan, ImportResult, ChangeActor)
+    }
+
+    private func planAndCommit(sandbox key: String, force: Bool, by requester: Requester) async -> MergeStep {
         let plan: MergePlan
         do {
-            guard let sandbox = try store.sandbox(key) else {
-                return .sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\"")
+            guard let sandbox = try await store.sandbox(key) else {
+                return .answered(.sandboxFailed(reason: "not_found", message: "no sandbox \"\(key)\""))
             }
-            guard let role = try role(of: requester, in: sandbox.parent.id), role.canAdmin else {
-                return .sandboxFailed(
+            guard let role = try await role(of: requester, in: sandbox.parent.id), role.canAdmin else {
+                return .answered(.sandboxFailed(
                     reason: "forbidden",
-                    message: "only owners and admins of \(sandbox.parent.name) may merge into it")
+                    message: "only owners and admins of \(sandbox.parent.name) may merge into it"))
             }
-            plan = try MergePlan(sandbox: sandbox, store: store, force: force)
+            plan = try await MergePlan(sandbox: sandbox, store: store, force: force)
         } catch {
-            return .sandboxFailed(reason: "internal", message: "\(error)")
+            return .answered(.sandboxFailed(reason: "internal", message: "\(error)"))
         }
         let conflicts = plan.conflictLines
         if !conflicts.isEmpty, !force {
-            return .sandboxFailed(
+            return .answered(.sandboxFailed(
                 reason: "conflicts",
                 message:
                     "\(plan.sandbox.project.name) and \(plan.sandbox.parent.name) changed the same things since "
                     + "the fork (\(conflicts.count) conflict(s)); nothing was merged. "
                     + "Merge with --force to keep the sandbox's side",
-                conflicts: conflicts)
+                conflicts: conflicts))
         }
         let writes = plan.entries.filter { $0.outcome.change != .unchanged }
-        guard !writes.isEmpty else { return .sandboxMerged(merge: plan.json(committed: [:])) }
+        guard !writes.isEmpty else { return .answered(.sandboxMerged(merge: plan.json(committed: [:]))) }
         let actor = ChangeActor.system("sandbox \(plan.sandbox.project.name), merged by \(requester.name)")
         var parent = plan.parent
         parent.workflows = writes.compactMap(\.outcome.merged)
@@ -147,18 +160,24 @@ struct SandboxMerger: Sendable {
         }
         let result: ImportResult
         do {
-            result = try store.commitSandboxMerge(
+            result = try await store.commitSandboxMerge(
                 sandboxID: plan.sandbox.project.id, parent: parent, actor: actor, expectedVersions: expected,
                 links: writes.map(\.nextLink))
         } catch StoreError.staleDeploy {
-            return .sandboxFailed(
+            return .answered(.sandboxFailed(
                 reason: "stale",
                 message:
                     "\(plan.sandbox.parent.name) changed while merging; nothing was merged, run the merge again"
-            )
+            ))
         } catch {
-            return .sandboxFailed(reason: "internal", message: "\(error)")
+            return .answered(.sandboxFailed(reason: "internal", message: "\(error)"))
         }
+        return .committed(plan, result, actor)
+    }
+
+    private func reconcile(
+        plan: MergePlan, result: ImportResult, actor: ChangeActor, registry: RoomRegistry
+    ) async -> ControlMessage {
         var committed: [String: YObject] = [:]
         for change in result.changed {
             var entry: YObject = ["lock_version": .integer(Int64(change.lockVersion))]
@@ -179,12 +198,13 @@ struct SandboxMerger: Sendable {
 
     // MARK: Helpers
 
-    private func project(_ key: String) throws -> Project? {
-        try store.project(named: key) ?? store.project(id: key)
+    private func project(_ key: String) async throws -> Project? {
+        if let named = try await store.project(named: key, includeDeleted: false) { return named }
+        return try await store.project(id: key, includeDeleted: false)
     }
 
-    private func role(of requester: Requester, in projectID: String) throws -> ProjectRole? {
-        if let granted = try store.role(of: requester.name, in: projectID) { return granted }
+    private func role(of requester: Requester, in projectID: String) async throws -> ProjectRole? {
+        if let granted = try await store.role(of: requester.name, in: projectID) { return granted }
         return requester.sharedMode ? nil : .owner
     }
 
@@ -224,14 +244,14 @@ struct MergePlan {
     var parent: Project
     var entries: [Entry] = []
 
-    init(sandbox: SandboxSummary, store: WeftStore, force: Bool) throws {
+    init(sandbox: SandboxSummary, store: any WorkflowStorage, force: Bool) async throws {
         self.sandbox = sandbox
-        guard let parent = try store.project(id: sandbox.parent.id, includeDeleted: true),
-            let copy = try store.project(id: sandbox.project.id, includeDeleted: true)
+        guard let parent = try await store.project(id: sandbox.parent.id, includeDeleted: true),
+            let copy = try await store.project(id: sandbox.project.id, includeDeleted: true)
         else { throw StoreError.projectNotFound(sandbox.parent.id) }
         self.parent = parent
         let links = Dictionary(
-            try store.sandboxLinks(sandbox.project.id).map { ($0.workflowID, $0) },
+            try await store.sandboxLinks(sandbox.project.id).map { ($0.workflowID, $0) },
             uniquingKeysWith: { first, _ in first })
         for workflow in copy.workflows {
             if let link = links[workflow.id] {

@@ -33,7 +33,7 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Use the relay on this socket instead of starting a private one.")
     var socket: String?
 
-    @Option(name: .long, help: "The database of the private relay (default: a temporary file).")
+    @Option(name: .long, help: "The database of the private relay: a file (default: a temporary one) or a postgres:// URL.")
     var db: String?
 
     @Option(name: .long, help: "A theme name or a path to a theme file.")

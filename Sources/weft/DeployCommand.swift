@@ -18,7 +18,9 @@ struct Deploy: AsyncParsableCommand {
             alone.
 
             With a relay running, the deploy goes through it. Without one, it writes the database \
-            directly (holding a lock a starting relay waits for) and brings the stored documents up to date.
+            directly (holding a lock a starting relay waits for) and brings the stored documents up to date. \
+            With --db postgres://… relays serving that database keep serving and show the deploy to \
+            their editors as it commits.
 
             A YAML project keeps a state file beside it (default: .state.json in the same folder) that \
             maps its names to ids, so deploying twice updates the same workflows. A deploy whose state \
@@ -27,6 +29,7 @@ struct Deploy: AsyncParsableCommand {
             Example:
               weft deploy project.yaml
               weft deploy project.yaml --allow-stale
+              weft deploy project.yaml --db postgres://weft@db.internal/weft
             """)
 
     @Argument(help: "The project file (project.yaml or provisioning JSON).")
@@ -43,7 +46,9 @@ struct Deploy: AsyncParsableCommand {
 
     @OptionGroup var location: RelayLocationOptions
 
-    @Option(name: .long, help: "The database to write when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
+    @Option(
+        name: .long,
+        help: "The database to write when no relay runs: a SQLite file (default: ~/.local/share/weft/weft.sqlite) or a postgres:// URL.")
     var db: String?
 
     func run() async throws {
@@ -102,30 +107,16 @@ struct Deploy: AsyncParsableCommand {
 
     /// No relay: write the database ourselves, under the store's deploy lock.
     private func deployDirectly(payload: YAny, state: YAny?) async throws -> ControlMessage {
-        let path = db ?? DefaultPaths.database
-        FileHandleOutput.standardError("no relay is running; deploying \(file) directly into \(path)…\n")
-        let store = try WeftStore(path: path)
-        let pid = getpid()
-        guard try store.acquireDeployLock(owner: "weft deploy", pid: pid) else {
-            let holder = try store.deployLockHolder()
-            if holder?.owner == RelayServer.lockOwner {
-                FileHandleOutput.standardError(
-                    "weft deploy: a relay (pid \(holder!.pid)) serves \(path) but does not listen on \(location.socketPath); pass its --socket\n")
-                throw ExitCode(1)
-            }
-            FileHandleOutput.standardError(
-                "weft deploy: another deploy (\(holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown")) holds the database; try again\n")
-            throw ExitCode(1)
+        let database = try DatabaseLocation(db)
+        FileHandleOutput.standardError("no relay is running; deploying \(file) directly into \(database.display)…\n")
+        return try await DirectDatabase.run(
+            command: "deploy", database: database, socketPath: location.socketPath, writes: true,
+            logger: Logger(label: "weft.deploy")
+        ) { core in
+            await core.deploy(
+                project: payload, state: state, allowStale: allowStale,
+                actor: .system("deploy by \(ProcessInfo.processInfo.userName)"))
         }
-        defer { _ = try? store.releaseDeployLock(pid: pid) }
-        var configuration = RelayConfiguration(socketPath: location.socketPath, databasePath: path)
-        configuration.unloadAfter = .zero
-        let core = RelayCore(store: store, configuration: configuration, logger: Logger(label: "weft.deploy"))
-        let reply = await core.deploy(
-            project: payload, state: state, allowStale: allowStale,
-            actor: .system("deploy by \(ProcessInfo.processInfo.userName)"))
-        await core.finish()
-        return reply
     }
 
     private func report(_ reply: ControlMessage, statePath: String?) throws {

@@ -33,7 +33,9 @@ struct Edit: ParsableCommand {
 
     @OptionGroup var location: RelayLocationOptions
 
-    @Option(name: .long, help: "The database for a relay started here (default: ~/.local/share/weft/weft.sqlite).")
+    @Option(
+        name: .long,
+        help: "The database for a relay started here: a SQLite file (default: ~/.local/share/weft/weft.sqlite) or a postgres:// URL.")
     var db: String?
 
     @Option(name: .customLong("as"), help: "Your name, as others see it (default: $USER).")

@@ -4,7 +4,6 @@ import Logging
 import WeftClient
 import WeftProtocol
 import WeftRelay
-import WeftStore
 import YCRDT
 
 /// Where `weft history`, `show`, `restore`, `export` and `drafts` find the relay or the database.
@@ -13,7 +12,7 @@ struct HistoryStoreOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
+        help: "The database when no relay runs: a SQLite file (default: ~/.local/share/weft/weft.sqlite) or a postgres:// URL.")
     var db: String?
 }
 
@@ -34,39 +33,21 @@ enum HistoryRequest {
                 return nil
             }
         }
-        let path = options.db ?? DefaultPaths.database
+        let database = try DatabaseLocation(options.db)
         let socket = options.location.socketPath
-        func refuse(_ message: String) -> ExitCode {
-            FileHandleOutput.standardError("weft \(command): \(message)\n")
-            return ExitCode(1)
+        guard database.exists else {
+            FileHandleOutput.standardError(
+                "weft \(command): no relay is running at \(socket) and there is no database at \(database.display)\n")
+            throw ExitCode(1)
         }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw refuse("no relay is running at \(socket) and there is no database at \(path)")
-        }
-        let store = try WeftStore(path: path)
-        let pid = getpid()
-        if writes {
-            guard try store.acquireDeployLock(owner: "weft \(command)", pid: pid) else {
-                let holder = try store.deployLockHolder()
-                if let holder, holder.owner == RelayServer.lockOwner {
-                    throw refuse(
-                        "a relay (pid \(holder.pid)) serves \(path) but does not listen on \(socket); pass its --socket"
-                    )
-                }
-                let who = holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown"
-                throw refuse("another process (\(who)) holds the database; try again")
-            }
-            FileHandleOutput.standardError("no relay is running; writing \(path) directly…\n")
-        }
-        defer { if writes { _ = try? store.releaseDeployLock(pid: pid) } }
-        var configuration = RelayConfiguration(socketPath: options.location.socketPath, databasePath: path)
-        configuration.unloadAfter = .zero
+        if writes { FileHandleOutput.standardError("no relay is running; writing \(database.display) directly…\n") }
         var logger = Logger(label: "weft.\(command)")
         logger.logLevel = .warning
-        let core = RelayCore(store: store, configuration: configuration, logger: logger)
-        let reply = await core.history(request, requester: ProcessInfo.processInfo.userName)
-        await core.finish()
-        return reply
+        return try await DirectDatabase.run(
+            command: command, database: database, socketPath: socket, writes: writes, logger: logger
+        ) { core in
+            await core.history(request, requester: ProcessInfo.processInfo.userName)
+        }
     }
 
     /// Prints an `error` answer (or an unexpected one) and exits 1.

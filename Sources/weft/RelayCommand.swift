@@ -17,8 +17,13 @@ struct Relay: AsyncParsableCommand {
             before anyone else sees it, and applies deploys to open editors as they happen. It runs \
             until SIGTERM or SIGINT, then closes clients with a reason and compacts what is loaded.
 
+            --db is a SQLite file (the default; one relay serves it) or a PostgreSQL URL, which \
+            several relays on several machines can serve at once: each hears the others' edits and \
+            saves, so clients of one workflow on different relays edit together (docs/operations.md).
+
             Example:
               weft relay --db ~/weft.sqlite --unload-after 10
+              weft relay --db postgres://weft@db.internal/weft --socket /run/weft/a.sock
               weft relay status
             """,
         subcommands: [Serve.self, Status.self],
@@ -31,7 +36,9 @@ struct Relay: AsyncParsableCommand {
         @Option(name: .long, help: "The Unix socket to listen on (default: $XDG_RUNTIME_DIR/weft/relay.sock).")
         var socket: String?
 
-        @Option(name: .long, help: "The SQLite database (default: ~/.local/share/weft/weft.sqlite).")
+        @Option(
+            name: .long,
+            help: "A SQLite file (default: ~/.local/share/weft/weft.sqlite) or a postgres:// URL several relays share.")
         var db: String?
 
         @Option(name: .customLong("unload-after"), help: "Seconds a document stays loaded after its last client leaves.")
@@ -57,8 +64,10 @@ struct Relay: AsyncParsableCommand {
         var presenceTimeout: Double = 30
 
         func run() async throws {
+            let database = try DatabaseLocation(db)
+            // The configuration names the database for logs and errors: never with its password.
             var configuration = RelayConfiguration(
-                socketPath: socket ?? DefaultPaths.socket, databasePath: db ?? DefaultPaths.database)
+                socketPath: socket ?? DefaultPaths.socket, databasePath: database.display)
             guard unloadAfter >= 0 else { throw ValidationError("--unload-after must be 0 or more seconds") }
             configuration.unloadAfter = .milliseconds(Int64(unloadAfter * 1000))
             configuration.externalUpdatePolicy = externalUpdate
@@ -77,12 +86,21 @@ struct Relay: AsyncParsableCommand {
                 return handler
             }
             let logger = Logger(label: "weft.relay")
-            let server = try RelayServer(configuration: configuration, logger: logger)
+            let opened: OpenedDatabase
+            do { opened = try await database.open(logger: logger) } catch {
+                FileHandleOutput.standardError("weft relay: cannot open the database \(database.display): \(error)\n")
+                throw ExitCode(1)
+            }
+            let server = RelayServer(store: opened.store, configuration: configuration, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
                     cancellationSignals: [], logger: logger))
-            try await group.run()
+            do { try await group.run() } catch {
+                await opened.close()
+                throw error
+            }
+            await opened.close()
         }
     }
 

@@ -4,7 +4,6 @@ import Logging
 import WeftClient
 import WeftProtocol
 import WeftRelay
-import WeftStore
 
 /// One request of a command that works with or without a running relay, as `weft deploy` does: through
 /// the relay over its socket when one answers there, else directly on the database, holding the store's
@@ -14,7 +13,7 @@ struct RelayRequest {
     /// The command's name for messages (`sandbox merge`).
     let command: String
     let socketPath: String
-    /// The database to use when no relay runs (nil: the default one).
+    /// The database to use when no relay runs, a path or a `postgres://` URL (nil: the default file).
     let databasePath: String?
 
     /// The answer to `request` from the running relay (the first control message `isAnswer` accepts, or
@@ -32,30 +31,15 @@ struct RelayRequest {
                 return isAnswer(control) ? control : nil
             }
         }
-        let path = databasePath ?? DefaultPaths.database
-        if !quiet { FileHandleOutput.standardError("no relay is running; working directly on \(path)…\n") }
-        let store = try WeftStore(path: path)
-        let pid = getpid()
-        guard try store.acquireDeployLock(owner: "weft \(command)", pid: pid) else {
-            let holder = try store.deployLockHolder()
-            if let holder, holder.owner == RelayServer.lockOwner {
-                FileHandleOutput.standardError(
-                    "weft \(command): a relay (pid \(holder.pid)) serves \(path) but does not listen on "
-                        + "\(socketPath); pass its --socket\n")
-                throw ExitCode(1)
-            }
-            let who = holder.map { "\($0.owner), pid \($0.pid)" } ?? "unknown"
-            FileHandleOutput.standardError(
-                "weft \(command): another process (\(who)) holds the database; try again\n")
-            throw ExitCode(1)
+        let database = try DatabaseLocation(databasePath)
+        if !quiet {
+            FileHandleOutput.standardError("no relay is running; working directly on \(database.display)…\n")
         }
-        defer { _ = try? store.releaseDeployLock(pid: pid) }
-        var configuration = RelayConfiguration(socketPath: socketPath, databasePath: path)
-        configuration.unloadAfter = .zero
-        let core = RelayCore(
-            store: store, configuration: configuration, logger: Logger(label: "weft.\(command)"))
-        let answer = await direct(core, Requester(name: ProcessInfo.processInfo.userName, sharedMode: false))
-        await core.finish()
-        return answer
+        return try await DirectDatabase.run(
+            command: command, database: database, socketPath: socketPath, writes: true,
+            logger: Logger(label: "weft.\(command)")
+        ) { core in
+            await direct(core, Requester(name: ProcessInfo.processInfo.userName, sharedMode: false))
+        }
     }
 }

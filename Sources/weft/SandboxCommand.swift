@@ -244,7 +244,7 @@ struct SandboxLocationOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "The database to use when no relay runs (default: ~/.local/share/weft/weft.sqlite).")
+        help: "The database when no relay runs: a SQLite file (default: ~/.local/share/weft/weft.sqlite) or a postgres:// URL.")
     var db: String?
 
     func request(_ command: String) -> RelayRequest {

@@ -48,4 +48,69 @@ import YCRDT
             #expect(owners.count == 1, "round \(round): owners \(owners)")
         }
     }
+
+    /// Only the role check, the import and the owner are one at a time: a deploy whose reconcile waits
+    /// on a document the store cannot commit to (a full disk) must not hold up a deploy of another
+    /// project.
+    @Test func aReconcileWaitingOnTheLogDoesNotHoldUpAnotherProjectsDeploy() async throws {
+        let store = try WeftStore.temporary()
+        let configuration = RelayConfiguration(socketPath: "/unused", databasePath: "/unused")
+        let services = RelayServices(store: store, configuration: configuration, logger: Logger(label: "test"))
+        let registry = RoomRegistry(services: services)
+        let provisioner = Provisioner(services: services)
+        let fixture = String(decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
+        func project(_ name: String) -> String {
+            fixture.replacingOccurrences(of: "name: a-test-project", with: "name: \(name)")
+        }
+        guard
+            case .deployed(_, let workflows, let state) = await provisioner.deploy(
+                project: ["yaml": .string(project("first"))], state: nil, allowStale: true,
+                actor: .system("deploy"), registry: registry)
+        else {
+            Issue.record("the first deploy failed")
+            return
+        }
+        let workflowID = try #require(workflows.first?.objectValue?["id"]?.stringValue)
+        let session = SessionHandle(
+            id: 1, name: "Ann", role: .owner, outbound: Outbound(queue: OutboundQueue(byteLimit: 1 << 24)) {})
+        let room = try await registry.join(session, workflowID: workflowID)
+
+        // From now on the document log cannot be written; an edit stays uncommitted in the room.
+        try RelaySuite.FailingStore.failLogWrites(in: store.path)
+        let replica = Doc()
+        guard case .sync(.step2(let state1)) = try await room.answerStep1([0]) else {
+            Issue.record("no step 2")
+            return
+        }
+        try replica.applyUpdate(state1)
+        var updates: [[UInt8]] = []
+        replica.observeUpdates { update, _ in updates.append(update) }
+        try replica.text("notes").insert("typed while the disk is full", at: 0)
+        _ = await room.receiveUpdate(updates.removeFirst(), from: session, onCommitted: {})
+
+        // A new version of that project: imported, then its reconcile waits for the log.
+        let changed = project("first").replacingOccurrences(
+            of: "console.log('webhook job')", with: "console.log('webhook job, again')")
+        #expect(changed != project("first"), "the fixture changed under the test")
+        let stuck = Task {
+            await provisioner.deploy(
+                project: ["yaml": .string(changed)], state: state, allowStale: true, actor: .system("deploy"),
+                registry: registry)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let other = Task {
+            await provisioner.deploy(
+                project: ["yaml": .string(project("second"))], state: nil, allowStale: true, actor: .system("deploy"),
+                registry: registry)
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try store.project(named: "second") == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(
+            try store.project(named: "second") != nil,
+            "the other project's deploy waited 5 s behind a reconcile stuck on the log")
+        stuck.cancel()
+        other.cancel()
+    }
 }

@@ -133,7 +133,8 @@ public struct RelayLauncher: Sendable {
         }
         let logFolder = (logPath as NSString).deletingLastPathComponent
         try Self.makeFolder(logFolder)
-        try Self.makeFolder((databasePath as NSString).deletingLastPathComponent)
+        // A database URL (postgres://…) has no folder here to make.
+        if !databasePath.contains("://") { try Self.makeFolder((databasePath as NSString).deletingLastPathComponent) }
 
         // One launcher at a time: whoever waited for the lock finds the relay the first one started.
         let lock = open(

@@ -42,10 +42,15 @@ final class RelayProcess {
     /// How many times the relay was started.
     var starts: Int { generation }
 
-    init(folder: ScratchFolder, unloadAfter: Double = 30, arguments: [String] = []) {
+    /// A relay on `folder`'s socket `socketName`, serving `database` (default: `folder`'s SQLite file; a
+    /// `postgres://` URL for relays sharing one database).
+    init(
+        folder: ScratchFolder, unloadAfter: Double = 30, arguments: [String] = [], socketName: String = "r.sock",
+        database: String? = nil
+    ) {
         self.folder = folder
-        self.socket = folder.file("r.sock")
-        self.database = folder.file("w.sqlite")
+        self.socket = folder.file(socketName)
+        self.database = database ?? folder.file("w.sqlite")
         self.unloadAfter = unloadAfter
         self.extraArguments = arguments
     }
@@ -59,7 +64,13 @@ final class RelayProcess {
 
     /// The relay's standard error so far (every start appends to the same file).
     var log: String {
-        (try? String(contentsOfFile: folder.file("relay.log"), encoding: .utf8)) ?? ""
+        (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// `relay.log`, or `relay-SOCKET.log` for a relay on another socket in the same folder.
+    private var logFile: String {
+        let name = (socket as NSString).lastPathComponent
+        return folder.file(name == "r.sock" ? "relay.log" : "relay-\(name).log")
     }
 
     /// Starts the relay and waits until it accepts connections.
@@ -79,7 +90,7 @@ final class RelayProcess {
                 "relay", "serve", "--socket", socket, "--db", database, "--unload-after", "\(unloadAfter)",
                 "--log-level", "warning",
             ] + extraArguments
-        let logPath = folder.file("relay.log")
+        let logPath = logFile
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()

@@ -50,11 +50,14 @@ final class TestEditor {
         var updates: [[UInt8]] = []
     }
 
-    /// Connects, joins `workflow` (id or `project/workflow`) as `name`, and syncs.
-    init(socket: String, workflow: String, as name: String, timeout: Duration = .seconds(10)) throws {
+    /// Connects, joins `workflow` (id or `project/workflow`) as `name`, and syncs. With `replica`, the
+    /// editor syncs a document it already holds (a client reconnecting, to the same relay or another).
+    init(
+        socket: String, workflow: String, as name: String, replica: Doc? = nil, timeout: Duration = .seconds(10)
+    ) throws {
         self.name = name
         self.connection = try RelayConnection(path: socket)
-        self.doc = Doc()
+        self.doc = replica ?? Doc()
         self.session = SyncSession(doc: doc, options: .client)
         self.base = Workflow(id: "", name: "", lockVersion: 0)
         self.lockVersion = 0

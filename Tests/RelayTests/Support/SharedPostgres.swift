@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import WeftStorePostgres
+import WeftTestSupport
+
+/// A fresh schema in the PostgreSQL database `WEFT_TEST_POSTGRES_URL` names (`scripts/postgres-test-cluster
+/// start` prints one), for relay processes that share it; ``drop()`` removes it.
+///
+/// With no PostgreSQL configured the test fails, as the store conformance suite does, unless
+/// `WEFT_SKIP_POSTGRES=1` asks to skip it: then it is cancelled with that reason (reported as skipped).
+struct SharedPostgres {
+    /// The URL relays and `weft` commands get as `--db`, naming the test's own schema.
+    let url: String
+    private let settings: PostgresSettings
+
+    static func make() throws -> SharedPostgres {
+        let environment = ProcessInfo.processInfo.environment
+        guard let base = environment["WEFT_TEST_POSTGRES_URL"], !base.isEmpty else {
+            if environment["WEFT_SKIP_POSTGRES"] == "1" {
+                try Test.cancel(
+                    "skipped: WEFT_SKIP_POSTGRES=1 and no WEFT_TEST_POSTGRES_URL; several relays on PostgreSQL are untested"
+                )
+            }
+            throw TestSupportError(
+                "WEFT_TEST_POSTGRES_URL is not set: run `export WEFT_TEST_POSTGRES_URL=$(bash scripts/postgres-test-cluster start)`, "
+                    + "or WEFT_SKIP_POSTGRES=1 to skip")
+        }
+        let schema = "relays_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+        return SharedPostgres(url: url, settings: try PostgresSettings(url: url))
+    }
+
+    /// Ends every server session on the test database but psql's own, as a server restart or a lost
+    /// network would: the relays' pools, listeners and locks all lose their connections. Returns how many
+    /// sessions it ended.
+    @discardableResult
+    func terminateSessions() throws -> Int {
+        Int(
+            try psql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) ?? 0
+    }
+
+    /// The sequence number a document's stored snapshot runs through (0 when it has none).
+    func snapshotThroughSeq(_ docID: String) throws -> Int {
+        Int(
+            try psql(
+                "SELECT coalesce(max(through_seq), 0) FROM \(settings.schema).document_snapshots "
+                    + "WHERE doc_id = '\(docID)'")) ?? -1
+    }
+
+    /// Runs one SQL statement with psql on the test database; returns its output, unaligned.
+    private func psql(_ statement: String) throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
+            let psql = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted()
+                .map({ "/usr/lib/postgresql/\($0)/bin/psql" }).last(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw TestSupportError("no psql under /usr/lib/postgresql/*/bin") }
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: psql), arguments: [base, "-v", "ON_ERROR_STOP=1", "-t", "-A", "-c", statement],
+            timeout: 30)
+        guard result.status == 0 else {
+            throw TestSupportError("psql failed (\(result.status)): \(result.standardErrorText)")
+        }
+        return result.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Drops the schema and everything in it.
+    func drop() {
+        let settings = self.settings
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            if let store = try? await PostgresStore.connect(settings) {
+                try? await store.dropSchema(settings.schema)
+                await store.close()
+            }
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 30)
+    }
+}
