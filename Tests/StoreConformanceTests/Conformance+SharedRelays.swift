@@ -375,6 +375,17 @@ extension Conformance {
         }
     }
 
+    /// The server probes an idle session within seconds, so the locks of a relay whose machine vanished
+    /// (no FIN, no RST) are released in about 25 s, not after the system's two hours.
+    static func sessionsAreProbedForADeadPeer() async throws {
+        try await withDatabase(.postgres) { database in
+            let store = try await postgresStore(database)
+            #expect(try await store.setting("tcp_keepalives_idle") == "10")
+            #expect(try await store.setting("tcp_keepalives_interval") == "5")
+            #expect(try await store.setting("tcp_keepalives_count") == "3")
+        }
+    }
+
     /// When the listening connection drops, the store listens again and tells every stream to re-read.
     static func aLostListenerResyncs() async throws {
         try await withDatabase(.postgres) { database in
@@ -607,6 +618,7 @@ extension PostgresStoreConformance {
     }
     @Test func changesReachAnotherStore() async throws { try await Conformance.changesReachAnotherStore() }
     @Test func aLostListenerResyncs() async throws { try await Conformance.aLostListenerResyncs() }
+    @Test func sessionsAreProbedForADeadPeer() async throws { try await Conformance.sessionsAreProbedForADeadPeer() }
     @Test func closingFinishesTheStreams() async throws { try await Conformance.closingFinishesTheStreams() }
     @Test func documentLocksExcludeOtherStores() async throws {
         try await Conformance.documentLocksExcludeOtherStores()
