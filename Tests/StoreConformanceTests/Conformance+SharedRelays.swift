@@ -442,7 +442,13 @@ extension Conformance {
                 return 2
             }
             #expect(try await second.withDocumentLock("other") { 3 } == 3, "another document is free")
-            try await Task.sleep(for: .milliseconds(300))
+            // Release only once the second store is seen waiting on the server, so the order below
+            // shows exclusion and not a slow start.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await first.documentLockWaiters("wf").isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await first.documentLockWaiters("wf").count == 1, "the second store waits for the lock")
             await leave.open()
             let (held, waited) = try await (holding, waiting)
             #expect(held == 1 && waited == 2)
