@@ -58,7 +58,7 @@ struct Provisioner: Sendable {
         } catch {
             return .deployFailed(reason: "invalid", message: "\(error)")
         }
-        let imported = await services.deploys.run {
+        let imported = await services.deployTurn(busy: { .refused(.deployFailed(reason: "busy", message: $0)) }) {
             await importChecked(
                 resolved.project, expected: resolved.expected, actor: actor, source: source, requester: requester)
         }

@@ -208,7 +208,9 @@ public final class RelayServer: Service, Sendable {
         do {
             for try await buffer in inbound {
                 decoder.append(buffer.readableBytesView)
-                while true {
+                // Stopped by the relay (shutdown): frames already read stay unhandled, so an update
+                // dropped while it waited is not followed by one that would take its number.
+                while !Task.isCancelled {
                     let payload: [UInt8]
                     do {
                         guard let next = try decoder.nextFrame() else { break }

@@ -867,6 +867,9 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        // A room loaded only for this drains again, also when the wait below is cut short (the relay
+        // stopping the caller): it must not stay loaded for good.
+        defer { if sessions.isEmpty { releaseIfUnused() } }
         await beginExclusive()
         defer { endExclusive() }
         // Unloaded while waiting: the registry applies the change to a fresh room.
@@ -896,7 +899,6 @@ actor Room {
                 source: ChangeSource(rawValue: source.rawValue), summary: WorkflowJSON.summary(outcome.summary),
                 conflicts: outcome.conflicts.map(WorkflowJSON.conflict)))
         broadcast(notice, except: nil)
-        if sessions.isEmpty { releaseIfUnused() }
         return outcome
     }
 
@@ -974,6 +976,7 @@ actor Room {
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
+        defer { if sessions.isEmpty { releaseIfUnused() } }
         await beginExclusive()
         defer { endExclusive() }
         guard state != .unloading, state != .unloaded else { return nil }
@@ -989,7 +992,6 @@ actor Room {
         merged.lockVersion = current.lockVersion
         let summary = Reconciler.reconcile(doc, to: merged, origin: RelayOrigin.relay)
         try await commitRelayUpdates()
-        if sessions.isEmpty { releaseIfUnused() }
         return (summary, conflicts)
     }
 

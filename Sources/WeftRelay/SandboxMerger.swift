@@ -110,7 +110,9 @@ struct SandboxMerger: Sendable {
     ) async
         -> ControlMessage
     {
-        let step = await services.deploys.run { await planAndCommit(sandbox: key, force: force, by: requester) }
+        let step = await services.deployTurn(busy: { .answered(.sandboxFailed(reason: "busy", message: $0)) }) {
+            await planAndCommit(sandbox: key, force: force, by: requester)
+        }
         switch step {
         case .answered(let answer):
             return answer

@@ -24,24 +24,30 @@ struct AnswerDeadline: Sendable {
     /// Runs `body`, one round trip on `connection`. Without an answer within the deadline, the connection
     /// is closed (which fails the statement at once; the server rolls its transaction back) and the call
     /// throws ``PostgresStoreError/timedOut(url:seconds:waitingFor:)``.
+    ///
+    /// The answer and the deadline race through one ``Outcome``: whichever settles it first wins. An
+    /// answer that arrives after the deadline won is still reported as a timeout (its connection is being
+    /// closed, so whatever it did — a lock taken, a commit — may not hold), and a watchdog that loses
+    /// never closes a connection whose statement had already answered.
     @discardableResult
     func answer<Result>(
         on connection: PostgresConnection, waitingFor what: @autoclosure () -> String,
         _ body: () async throws -> Result
     ) async throws -> Result {
-        let fired = Flag()
+        let outcome = Outcome()
         let duration = duration
         let watchdog = Task {
             try? await Task.sleep(for: duration)
-            guard !Task.isCancelled else { return }
-            fired.set()
+            guard !Task.isCancelled, outcome.settle(.timedOut) else { return }
             try? await connection.close()
         }
         defer { watchdog.cancel() }
         do {
-            return try await body()
+            let result = try await body()
+            guard outcome.settle(.answered) else { throw self.error(waitingFor: what()) }
+            return result
         } catch {
-            if fired.isSet { throw self.error(waitingFor: what()) }
+            if !outcome.settle(.answered) { throw self.error(waitingFor: what()) }
             throw error
         }
     }
@@ -129,13 +135,20 @@ struct AnswerDeadline: Sendable {
     }
 }
 
-/// A flag one task sets and another reads.
-final class Flag: Sendable {
-    private let state = Mutex(false)
+/// Who settled a race between an answer and its deadline: the first ``settle(_:)`` wins.
+final class Outcome: Sendable {
+    enum Winner: Sendable { case answered, timedOut }
 
-    func set() { state.withLock { $0 = true } }
+    private let state = Mutex<Winner?>(nil)
 
-    var isSet: Bool { state.withLock { $0 } }
+    /// Settles the race for `winner`; false when the other side settled it first.
+    func settle(_ winner: Winner) -> Bool {
+        state.withLock { state in
+            if let state { return state == winner }
+            state = winner
+            return true
+        }
+    }
 }
 
 /// One value handed from one task to another waiting for it, or the error that ends the wait, whichever

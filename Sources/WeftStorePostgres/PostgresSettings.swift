@@ -119,10 +119,19 @@ public struct PostgresSettings: Sendable, Hashable {
                 host: host, port: port, username: user, password: password, database: database,
                 tls: try connectionTLS())
         }
-        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.additionalStartupParameters = Self.keepalives
+        if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
         return configuration
     }
+
+    /// The server probes each session's socket after 10 s of silence, every 5 s, and drops it after 3
+    /// probes go unanswered: a relay whose machine lost power or network releases its document and
+    /// deploy locks (session advisory locks) within about 25 s, not after the system's default of two
+    /// hours and more. Over a Unix socket the server ignores them.
+    static let keepalives: [(String, String)] = [
+        ("tcp_keepalives_idle", "10"), ("tcp_keepalives_interval", "5"), ("tcp_keepalives_count", "3"),
+    ]
 
     /// The pool's settings: every connection's search_path is the store's schema.
     func clientConfiguration() -> PostgresClient.Configuration {
@@ -136,7 +145,7 @@ public struct PostgresSettings: Sendable, Hashable {
                 host: host, port: port, username: user, password: password, database: database, tls: clientTLS
             )
         }
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        configuration.options.additionalStartupParameters = Self.keepalives + [("search_path", schema)]
         configuration.options.maximumConnections = 8
         configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
         return configuration

@@ -51,9 +51,12 @@ extension PostgresStore {
             "SELECT pg_terminate_backend(backend_pid, 5000) FROM deploy_lock WHERE id = 1", logger: logger)
     }
 
-    /// Whether the session named in row `d` still holds an advisory lock.
+    /// Whether the session named in row `d` still holds the deploy lock itself — not just any advisory
+    /// lock: a document lock's session could reuse a dead holder's backend pid. (A two-key advisory lock
+    /// shows its keys as classid and objid, with objsubid 2.)
     private static let holderAlive = """
-        EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.pid = d.backend_pid AND l.granted)
+        EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.pid = d.backend_pid AND l.granted
+            AND l.classid = 2003199348 AND l.objid = hashtext(current_schema())::oid AND l.objsubid = 2)
         """
 }
 

@@ -58,10 +58,19 @@ extension PostgresStore {
 
     /// The server sessions holding document `docID`'s lock (tests).
     package func documentLockHolders(_ docID: String) async throws -> [Int32] {
+        try await documentLockSessions(docID, granted: true)
+    }
+
+    /// The server sessions waiting for document `docID`'s lock (tests).
+    package func documentLockWaiters(_ docID: String) async throws -> [Int32] {
+        try await documentLockSessions(docID, granted: false)
+    }
+
+    private func documentLockSessions(_ docID: String, granted: Bool) async throws -> [Int32] {
         try await readSession { sql in
             try await sql.rows(
                 """
-                SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted = \(granted) AND l.objsubid = 1
                 AND ((l.classid::BIGINT << 32) | l.objid::BIGINT) = hashtextextended('weft document ' || current_schema() || ' ' || \(docID), 0)
                 """
             ).map { try $0.decode(Int32.self) }

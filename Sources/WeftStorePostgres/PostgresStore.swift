@@ -112,6 +112,14 @@ public final class PostgresStore: WorkflowStorage {
             PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
     }
 
+    /// A session setting as a pooled connection has it (`SHOW name`; the tests).
+    package func setting(_ name: String) async throws -> String {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { throw PostgresStoreError.server("bad setting name") }
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SHOW \(name)"), logger: logger)
+        for try await row in rows { return try row.decode(String.self) }
+        return ""
+    }
+
     /// Runs one statement as it is, outside the store's methods (the tests' setup: databases, sessions).
     package func execute(unsafeSQL sql: String) async throws {
         try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
@@ -177,7 +185,11 @@ public final class PostgresStore: WorkflowStorage {
                 }
                 return result
             } catch {
-                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                if !connection.isClosed {
+                    _ = try? await deadline.answer(on: connection, waitingFor: "ROLLBACK") {
+                        try await connection.query("ROLLBACK", logger: logger)
+                    }
+                }
                 throw PostgresStoreError.explained(error)
             }
         }

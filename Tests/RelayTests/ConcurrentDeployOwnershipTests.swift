@@ -3,6 +3,7 @@ import Logging
 import Testing
 import WeftProtocol
 import WeftStore
+import WeftStorePostgres
 import WeftTestSupport
 import WorkflowModel
 import YCRDT
@@ -112,5 +113,53 @@ import YCRDT
             "the other project's deploy waited 5 s behind a reconcile stuck on the log")
         stuck.cancel()
         other.cancel()
+    }
+
+    /// The same race between two relays sharing one PostgreSQL database: each relay's gate orders only
+    /// its own deploys, so the step also takes the database's deploy lock.
+    @Test func twoRelaysOnOneDatabaseMakeOneOwnerOfANewProject() async throws {
+        let database = try SharedPostgres.make()
+        defer { database.drop() }
+        var configuration = RelayConfiguration(socketPath: "/unused", databasePath: database.url)
+        configuration.sharedGroup = "staff"
+        var relays: [(provisioner: Provisioner, registry: RoomRegistry, store: PostgresStore)] = []
+        for _ in 0..<2 {
+            let store = try await PostgresStore.connect(database.url)
+            let services = RelayServices(store: store, configuration: configuration, logger: Logger(label: "test"))
+            relays.append((Provisioner(services: services), RoomRegistry(services: services), store))
+        }
+        let fixture = String(decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
+        // Both carry the same state file, so both name the same project id (as two people deploying
+        // one repository's project.yaml would).
+        let scratch = try WeftStore.temporary()
+        let local = RelayServices(
+            store: scratch, configuration: RelayConfiguration(socketPath: "/unused", databasePath: "/unused"),
+            logger: Logger(label: "test"))
+        for round in 0..<6 {
+            let yaml = fixture.replacingOccurrences(of: "name: a-test-project", with: "name: shared-\(round)")
+            guard
+                case .deployed(_, _, let state?) = await Provisioner(services: local).deploy(
+                    project: ["yaml": .string(yaml)], state: nil, allowStale: true, actor: .system("deploy"),
+                    registry: RoomRegistry(services: local))
+            else {
+                Issue.record("no state file from the scratch deploy")
+                return
+            }
+            let relayA = relays[0]
+            let relayB = relays[1]
+            async let ann = relayA.provisioner.deploy(
+                project: ["yaml": .string(yaml)], state: state, allowStale: true, actor: .system("deploy by ann"),
+                requester: Requester(name: "ann", sharedMode: true), registry: relayA.registry)
+            async let bob = relayB.provisioner.deploy(
+                project: ["yaml": .string(yaml)], state: state, allowStale: true, actor: .system("deploy by bob"),
+                requester: Requester(name: "bob", sharedMode: true), registry: relayB.registry)
+            let answers = await [ann, bob]
+            let succeeded = answers.filter { if case .deployed = $0 { true } else { false } }
+            #expect(succeeded.count == 1, "round \(round): \(answers)")
+            let project = try #require(try await relayA.store.project(named: "shared-\(round)", includeDeleted: false))
+            let owners = try await relayA.store.roles(in: project.id).filter { $0.role == .owner }.map(\.user)
+            #expect(owners.count == 1, "round \(round): owners \(owners)")
+        }
+        for relay in relays { await relay.store.close() }
     }
 }

@@ -375,6 +375,17 @@ extension Conformance {
         }
     }
 
+    /// The server probes an idle session within seconds, so the locks of a relay whose machine vanished
+    /// (no FIN, no RST) are released in about 25 s, not after the system's two hours.
+    static func sessionsAreProbedForADeadPeer() async throws {
+        try await withDatabase(.postgres) { database in
+            let store = try await postgresStore(database)
+            #expect(try await store.setting("tcp_keepalives_idle") == "10")
+            #expect(try await store.setting("tcp_keepalives_interval") == "5")
+            #expect(try await store.setting("tcp_keepalives_count") == "3")
+        }
+    }
+
     /// When the listening connection drops, the store listens again and tells every stream to re-read.
     static func aLostListenerResyncs() async throws {
         try await withDatabase(.postgres) { database in
@@ -431,7 +442,13 @@ extension Conformance {
                 return 2
             }
             #expect(try await second.withDocumentLock("other") { 3 } == 3, "another document is free")
-            try await Task.sleep(for: .milliseconds(300))
+            // Release only once the second store is seen waiting on the server, so the order below
+            // shows exclusion and not a slow start.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await first.documentLockWaiters("wf").isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await first.documentLockWaiters("wf").count == 1, "the second store waits for the lock")
             await leave.open()
             let (held, waited) = try await (holding, waiting)
             #expect(held == 1 && waited == 2)
@@ -607,6 +624,7 @@ extension PostgresStoreConformance {
     }
     @Test func changesReachAnotherStore() async throws { try await Conformance.changesReachAnotherStore() }
     @Test func aLostListenerResyncs() async throws { try await Conformance.aLostListenerResyncs() }
+    @Test func sessionsAreProbedForADeadPeer() async throws { try await Conformance.sessionsAreProbedForADeadPeer() }
     @Test func closingFinishesTheStreams() async throws { try await Conformance.closingFinishesTheStreams() }
     @Test func documentLocksExcludeOtherStores() async throws {
         try await Conformance.documentLocksExcludeOtherStores()
