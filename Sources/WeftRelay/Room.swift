@@ -94,6 +94,8 @@ actor Room {
     private var unsavedEditors: Set<String> = []
     /// Updates in the document that the log does not hold yet, in commit order.
     private var uncommitted: [PendingCommit] = []
+    /// The bytes of `uncommitted`, kept with it: the size cap reads it for every client update.
+    private var uncommittedBytes = 0
     /// Writes `uncommitted` while it is not empty.
     private var committer: Task<Void, Never>?
     /// Tickets handed out, and the highest one committed and forwarded (tickets settle in order).
@@ -159,6 +161,7 @@ actor Room {
         // committer stopped when the commit failed: nothing else is queued while loading.)
         relayUpdates.updates.removeAll()
         uncommitted.removeAll()
+        uncommittedBytes = 0
         settledTicket = lastTicket
         lastSequence = 0
         committedAhead.removeAll()
@@ -250,6 +253,7 @@ actor Room {
     private func enqueue(_ update: [UInt8], from sender: UInt64?, onCommitted: (@Sendable () -> Void)?) {
         lastTicket += 1
         uncommitted.append(PendingCommit(ticket: lastTicket, update: update, sender: sender, onCommitted: onCommitted))
+        uncommittedBytes += update.count
         if committer == nil { committer = Task { await self.commitQueued() } }
     }
 
@@ -263,6 +267,7 @@ actor Room {
                 let sequences = try await services.logWriter.append(docID: workflowID, updates: batch.map(\.update))
                 retryDelay = Self.firstRetryDelay
                 uncommitted.removeFirst(batch.count)
+                uncommittedBytes -= batch.reduce(0) { $0 + $1.update.count }
                 for (entry, sequence) in zip(batch, sequences) {
                     noteLogged(sequence: sequence, bytes: entry.update.count)
                     broadcast(.sync(.update(entry.update)), except: entry.sender)
@@ -690,8 +695,7 @@ actor Room {
         // document (a compaction resets the log's count, not the document's size; an update counts in the
         // log only once committed, and a slow commit must not let many through uncounted); only near the
         // cap is the document encoded.
-        let committing = uncommitted.reduce(0) { $0 + $1.update.count }
-        if snapshotBytes + logBytesSinceSnapshot + committing + update.count
+        if snapshotBytes + logBytesSinceSnapshot + uncommittedBytes + update.count
             > services.configuration.maximumDocumentBytes,
             doc.encodeStateAsUpdate().count + update.count > services.configuration.maximumDocumentBytes
         {

@@ -103,11 +103,7 @@ struct DeployDuringBodyEditingEndToEndTests {
         defer { relay.close() }
         let ann = try TmuxPane(command: try relay.editCommand(as: "ann"))
         defer { ann.close() }
-        try ann.waitFor("webhook job", "online")
-        try ann.send("Down")
-        try ann.waitFor("Job: webhook job")
-        try ann.send("b")
-        try ann.waitFor("Body: webhook job", "Ln 1, Col 1")
+        try ann.openWebhookJobBody()
         try ann.send("End")
         try ann.send("-l", " // ann, unsaved")
         try ann.waitFor("│console.log('webhook job') // ann, unsaved")

@@ -12,11 +12,7 @@ struct LineEndingPasteEndToEndTests {
         defer { relay.close() }
         let ann = try TmuxPane(command: try relay.editCommand(as: "ann"))
         defer { ann.close() }
-        try ann.waitFor("webhook job", "online")
-        try ann.send("Down")
-        try ann.waitFor("Job: webhook job")
-        try ann.send("b")
-        try ann.waitFor("Body: webhook job", "Ln 1, Col 1")
+        try ann.openWebhookJobBody()
         try ann.paste("// one\r\n// two\r\n", raw: true)
         try ann.waitFor("Ln 3, Col 1")
 

@@ -150,3 +150,15 @@ extension String {
     /// Quoted for a POSIX shell.
     var shellQuoted: String { "'" + replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
+
+extension TmuxPane {
+    /// In an editor on the fixture's workflow 1: waits until it is online, selects "webhook job" and
+    /// opens its body, cursor at the start.
+    func openWebhookJobBody() throws {
+        try waitFor("webhook job", "online")
+        try send("Down")
+        try waitFor("Job: webhook job")
+        try send("b")
+        try waitFor("Body: webhook job", "Ln 1, Col 1")
+    }
+}
