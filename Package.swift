@@ -8,6 +8,17 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// How `weft` is linked on Linux, for the idle relay's memory (issue #5; docs/operations.md "Memory"):
+// the toolchain's lld packs the position-independent executable's relocations (DT_RELR, glibc 2.36 or
+// later) so starting does not read 3 MB of them, and `--no-export-dynamic` undoes the export of every Swift
+// symbol that `-static-stdlib` asks for (nothing looks our symbols up at run time; backtraces read the
+// symbol table). Together they keep ~9 MB of the binary out of a self-contained relay's resident memory.
+let weftLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "Weft",
     platforms: [.macOS(.v14)],
@@ -99,7 +110,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: strictSettings,
+            linkerSettings: weftLinkerSettings),
         // Benchmarks: a plain release-mode executable that prints numbers (docs/benchmarks.md).
         .executableTarget(
             name: "WeftBenchmarks", dependencies: ["YCRDT", "WorkflowModel", "WeftClient", "WeftTUI", "CHeapStats"],
