@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import Testing
-import WeftStore
 import YCRDT
+
+@testable import WeftStore
 
 @Suite struct DocumentLogTests {
     /// A document whose every edit is captured as an update, as the relay sees them.
@@ -104,6 +106,44 @@ import YCRDT
         let stored = try store.loadDocument("d")
         #expect(stored.snapshot == [0xAA])
         #expect(stored.updates == [LoggedUpdate(seq: 4, bytes: [4])])
+    }
+
+    /// A long log is deleted in several transactions (the group commit waits for one batch at most),
+    /// and a row a compaction cut short left behind is never read and goes with the next compaction.
+    @Test func aLongLogIsDeletedInBatchesAndWhatACutShortOneLeavesIsNeverRead() throws {
+        let store = try WeftStore.temporary()
+        let count = 2 * Int(WeftStore.compactionDeleteBatch) + 5
+        try store.appendUpdates((1...count).map { (docID: "d", update: [UInt8($0 % 256)]) })
+        try store.compactDocument("d", snapshot: [0xAA], throughSeq: Int64(count - 1))
+        let rows = { (doc: String) in
+            try store.pool.read { db in
+                try Int64.fetchAll(
+                    db, sql: "SELECT seq FROM document_log WHERE doc_id = ? ORDER BY seq", arguments: [doc])
+            }
+        }
+        #expect(try rows("d") == [Int64(count)])
+
+        // What a crash between the batches would leave: covered rows of "d", and of "e", compacted whole.
+        try store.appendUpdates((1...3).map { (docID: "e", update: [UInt8($0)]) })
+        try store.compactDocument("e", snapshot: [0xEE], throughSeq: 3)
+        try store.pool.write { db in
+            for (doc, seq) in [("d", 7), ("d", 8), ("e", 2)] {
+                try db.execute(
+                    sql: #"INSERT INTO document_log (doc_id, seq, "update", created_at) VALUES (?, ?, x'00', '')"#,
+                    arguments: [doc, seq])
+            }
+        }
+        let d = try store.loadDocument("d")
+        #expect(d.snapshot == [0xAA] && d.updates.map(\.seq) == [Int64(count)])
+        #expect(try store.loadDocument("d", after: 5).updates.map(\.seq) == [Int64(count)])
+        #expect(try store.documentLogStats("d").updates == 1)
+        #expect(try store.loadDocument("e").updates.isEmpty)
+        #expect(try store.documentsWithLog() == ["d"])
+        #expect(try store.appendUpdate(docID: "e", update: [4]) == 4)
+
+        try store.compactDocument("d", snapshot: [0xAB], throughSeq: Int64(count))
+        try store.compactDocument("e", snapshot: [0xEF], throughSeq: 4)
+        #expect(try rows("d").isEmpty && rows("e").isEmpty)
     }
 
     @Test func committedUpdatesSurviveReopening() throws {

@@ -79,7 +79,8 @@ public protocol WorkflowStorage: Sendable {
     func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64]
     /// The document as stored: its snapshot and every update logged after it, read consistently.
     func loadDocument(_ docID: String) async throws -> StoredDocument
-    /// Replaces the snapshot with one through `throughSeq` and drops the updates it includes, atomically
+    /// Replaces the snapshot with one through `throughSeq` and drops the updates it includes; the new
+    /// snapshot takes their place atomically, as no read returns an update it covers
     /// (`StoreError.staleCompaction`, `StoreError.compactionBeyondLog`).
     func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) async throws
     /// How much log the document holds after its snapshot.
