@@ -1,5 +1,7 @@
 import Foundation
+import Synchronization
 import Testing
+import WeftStorePostgres
 import WeftTestSupport
 
 extension RelaySuite.MultiRelay {
@@ -45,4 +47,80 @@ extension RelaySuite.MultiRelay {
             try converge([carol, bob]) { carol.workflow.body(of: webhook).contains("// bob after the pause\n") }
         }
     }
+}
+
+extension RelaySuite.MultiRelay {
+    /// Relay A commits a deploy and dies before it rebases the live document (here: while it waits for
+    /// the document lock, which the test holds). Relay B, whose editor has the document open, takes the
+    /// abandoned version over after ``versionTakeoverDelay`` (10 s): its editor gets the deployed content
+    /// and `workflow_saved`, and its unsaved-changes marker clears.
+    @Test func aVersionWhoseWriterDiedIsRebasedByAnotherRelay() throws {
+        try withSharedRelays(2) { relays, postgres in
+            let project = try DeployedProject.deploy(to: relays[0])
+            let workflow = project.workflow1
+            let bob = try TestEditor(socket: relays[1].socket, workflow: workflow, as: "bob")
+            let webhook = try bob.base.jobID(named: "webhook job")
+            #expect(try postgres.lockVersion(of: workflow) == 1)
+
+            let lock = DocumentLockHolder(url: postgres.url, documentID: workflow)
+            defer { lock.release() }
+            try lock.waitUntilHeld()
+            try project.file.rewrite {
+                $0.replacingOnce("console.log('webhook job')", with: "console.log('abandoned by a')")
+            }
+            // The deploy commits through relay A, whose rebase then waits for the lock; A dies there.
+            let arguments = project.file.arguments(relay: relays[0])
+            let deploy = Thread { _ = try? WeftExecutable.run(arguments) }
+            deploy.start()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try postgres.lockVersion(of: workflow) < 2 {
+                guard ContinuousClock.now < deadline else { throw TestSupportError("the deploy never committed") }
+                usleep(20_000)
+            }
+            relays[0].kill9()
+            lock.release()
+            #expect(!bob.workflow.body(of: webhook).contains("abandoned by a"))
+
+            let notice = try bob.takeWorkflowSaved(timeout: .seconds(30))
+            #expect(notice.lockVersion == 2)
+            try bob.waitUntil(timeout: .seconds(15), "the abandoned version reaches bob and the marker clears") {
+                bob.workflow.body(of: webhook).contains("abandoned by a") && !bob.isDirty
+            }
+            #expect(bob.workflow.body(of: webhook).components(separatedBy: "abandoned by a").count == 2)
+        }
+    }
+}
+
+/// Holds a document's lock on a PostgreSQL database from the test process, as a relay rebasing it would,
+/// until ``release()``.
+private final class DocumentLockHolder: Sendable {
+    private let state = Mutex((held: false, released: false, failure: String?.none))
+
+    init(url: String, documentID: String) {
+        Task.detached { [self] in
+            do {
+                let store = try await PostgresStore.connect(url)
+                try await store.withDocumentLock(documentID) {
+                    self.state.withLock { $0.held = true }
+                    while !self.state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                await store.close()
+            } catch {
+                self.state.withLock { $0.failure = "\(error)" }
+            }
+        }
+    }
+
+    func waitUntilHeld(timeout: Duration = .seconds(15)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let (held, failure) = state.withLock { ($0.held, $0.failure) }
+            if held { return }
+            if let failure { throw TestSupportError("could not take the document lock: \(failure)") }
+            guard ContinuousClock.now < deadline else { throw TestSupportError("the document lock was not granted") }
+            usleep(10_000)
+        }
+    }
+
+    func release() { state.withLock { $0.released = true } }
 }

@@ -49,6 +49,14 @@ struct SharedPostgres {
                     + "WHERE doc_id = '\(docID)'")) ?? -1
     }
 
+    /// The stored lock_version of a workflow (-1 when there is no such workflow).
+    func lockVersion(of workflowID: String) throws -> Int {
+        Int(
+            try psql(
+                "SELECT coalesce(max(lock_version), -1) FROM \(settings.schema).workflows "
+                    + "WHERE id = '\(workflowID)'")) ?? -1
+    }
+
     /// Runs one SQL statement with psql on the test database; returns its output, unaligned.
     private func psql(_ statement: String) throws -> String {
         guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
