@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WeftStorePostgres
 import WeftTestSupport
+import YCRDT
 
 extension RelaySuite.MultiRelay {
     /// Relay B is paused (SIGSTOP, as a long stall or a swapped-out machine would) while relay A's editor
@@ -123,4 +124,38 @@ private final class DocumentLockHolder: Sendable {
     }
 
     func release() { state.withLock { $0.released = true } }
+}
+
+extension RelaySuite.MultiRelay {
+    /// An update reaches the log without its notification (lost on the way, or written by a tool that
+    /// does not notify): the relay's periodic look at the database (every 2 s) finds it, and its editors
+    /// get it without anyone reconnecting.
+    @Test func anUpdateWhoseNotificationWasLostArrivesByThePeriodicCheck() throws {
+        try withSharedRelays(1) { relays, postgres in
+            let project = try DeployedProject.deploy(to: relays[0])
+            let bob = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "bob")
+            let webhook = try bob.base.jobID(named: "webhook job")
+            try bob.append("// bob\n", toBodyOf: webhook)
+            try bob.waitForAcks()
+
+            // Another writer's edit, made on a replica of the same document.
+            let writer = Doc(clientID: 4_242)
+            try writer.applyUpdate(bob.doc.encodeStateAsUpdate())
+            let before = writer.encodeStateVector()
+            guard
+                let body = writer.array("jobs").values.compactMap(\.mapValue)
+                    .first(where: { $0["id"]?.anyValue?.stringValue == webhook })?["body"]?.textValue
+            else { throw TestSupportError("the replica has no webhook job body") }
+            try body.insert("// written without a notification\n", atUTF16: body.utf16Count)
+            try postgres.appendWithoutNotifying(project.workflow1, update: writer.encodeStateAsUpdate(sinceEncoded: before))
+
+            try bob.waitUntil(timeout: .seconds(10), "the unannounced update reaches bob") {
+                bob.workflow.body(of: webhook).contains("// written without a notification\n")
+            }
+            try bob.append("// bob after\n", toBodyOf: webhook)
+            try bob.waitForAcks()
+            let carol = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "carol")
+            try converge([carol, bob])
+        }
+    }
 }

@@ -57,6 +57,19 @@ struct SharedPostgres {
                     + "WHERE id = '\(workflowID)'")) ?? -1
     }
 
+    /// Appends a document update to the log the way a writer whose notification was lost would: the next
+    /// number from the document's head (which must exist: the document was written before), no NOTIFY.
+    func appendWithoutNotifying(_ docID: String, update: [UInt8]) throws {
+        let hex = update.map { String(format: "%02x", $0) }.joined()
+        let schema = settings.schema
+        let inserted = try psql(
+            "WITH head AS (UPDATE \(schema).document_heads SET last_seq = last_seq + 1 "
+                + "WHERE doc_id = '\(docID)' RETURNING last_seq) "
+                + "INSERT INTO \(schema).document_log (doc_id, seq, \"update\", created_at) "
+                + "SELECT '\(docID)', last_seq, decode('\(hex)', 'hex'), now() FROM head RETURNING seq")
+        guard inserted.split(separator: "\n").first.flatMap({ Int($0) }) != nil else { throw TestSupportError("no log head for \(docID): \(inserted)") }
+    }
+
     /// Runs one SQL statement with psql on the test database; returns its output, unaligned.
     private func psql(_ statement: String) throws -> String {
         guard let base = ProcessInfo.processInfo.environment["WEFT_TEST_POSTGRES_URL"],
