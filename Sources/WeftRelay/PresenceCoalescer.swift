@@ -4,8 +4,11 @@ import YCRDT
 /// ``interval``: entries added meanwhile are merged, the newest entry of each client winning (the higher
 /// clock; at an equal clock, "offline"), as y-protocols awareness would apply them.
 ///
+/// One update is sent at a time: what is added while one is being sent waits until ``sent(now:)``, so a
+/// slow database never has more than one presence notification of a room waiting for it.
+///
 /// It reads no clock and starts no task: the room passes the time (its ``RelayServices/now()``), schedules
-/// the flush ``add(_:now:)`` asks for and sends what ``flush(now:)`` returns.
+/// the flush ``add(_:now:)`` or ``sent(now:)`` asks for and sends what ``flush(now:)`` returns.
 struct PresenceCoalescer {
     /// The least time between two flushes.
     let interval: Duration
@@ -16,6 +19,8 @@ struct PresenceCoalescer {
     private var lastFlush: Duration?
     /// Whether a flush was asked for and has not happened yet.
     private(set) var isFlushScheduled = false
+    /// Whether what the last flush returned is being sent.
+    private(set) var isSending = false
 
     init(interval: Duration) {
         self.interval = interval
@@ -36,20 +41,33 @@ struct PresenceCoalescer {
                 order.append(entry.clientID)
             }
         }
-        guard !pending.isEmpty, !isFlushScheduled else { return nil }
+        return scheduleIfNeeded(now: now)
+    }
+
+    private mutating func scheduleIfNeeded(now: Duration) -> Duration? {
+        guard !pending.isEmpty, !isFlushScheduled, !isSending else { return nil }
         isFlushScheduled = true
         guard let lastFlush else { return .zero }
         return max(.zero, lastFlush + interval - now)
     }
 
     /// Takes what waits, as one awareness update (nil when nothing does), and counts the interval from now.
+    /// Until ``sent(now:)``, nothing more is scheduled.
     mutating func flush(now: Duration) -> AwarenessUpdate? {
         isFlushScheduled = false
         guard !pending.isEmpty else { return nil }
         lastFlush = now
+        isSending = true
         let update = AwarenessUpdate(order.compactMap { pending[$0] })
         pending = [:]
         order = []
         return update
+    }
+
+    /// The update ``flush(now:)`` returned was sent (or given up on). Returns after how long to flush what
+    /// was added meanwhile, as ``add(_:now:)`` does.
+    mutating func sent(now: Duration) -> Duration? {
+        isSending = false
+        return scheduleIfNeeded(now: now)
     }
 }

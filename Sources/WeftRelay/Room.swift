@@ -361,9 +361,10 @@ actor Room {
         if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
     }
 
-    /// Commits what is queued, then compacts (on shutdown). A failing commit does not stop the
-    /// compaction: the snapshot holds what the document holds.
+    /// Tells the other relays this relay's clients are gone, commits what is queued, then compacts (on
+    /// shutdown). A failing commit does not stop the compaction: the snapshot holds what the document holds.
     func commitAndCompact() async {
+        await sayGoodbyeToOtherRelays()
         try? await waitForCommits(failOnError: true)
         await compact()
     }
@@ -777,7 +778,8 @@ actor Room {
             sharePresence(of: own.filter { awareness.states[$0] != nil }.sorted())
         case .update(let bytes):
             guard let update = try? AwarenessUpdate(decoding: bytes) else {
-                services.logger.debug("ignored invalid presence from another relay", metadata: ["workflow": "\(workflowID)"])
+                services.logger.debug(
+                    "ignored invalid presence from another relay", metadata: ["workflow": "\(workflowID)"])
                 return
             }
             let theirs = update.entries.filter { !own.contains($0.clientID) && $0.clientID != awareness.clientID }
@@ -803,14 +805,28 @@ actor Room {
                 AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: awareness.states[client])
             }
         }
-        guard let delay = sharedPresence.add(entries, now: services.now()) else { return }
+        if let delay = sharedPresence.add(entries, now: services.now()) { flushSharedPresence(after: delay) }
+    }
+
+    private func flushSharedPresence(after delay: Duration) {
         Task {
             if delay > .zero { try? await Task.sleep(for: delay) }
-            await self.flushSharedPresence()
+            guard let update = sharedPresence.flush(now: services.now()) else { return }
+            await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
+            if let delay = sharedPresence.sent(now: services.now()) { flushSharedPresence(after: delay) }
         }
     }
 
-    private func flushSharedPresence() async {
+    /// The relay is stopping and its connections are closing: tells the other relays at once that this
+    /// relay's clients are gone (with what else waits to go), rather than leaving them to the timeout.
+    private func sayGoodbyeToOtherRelays() async {
+        guard services.store.isShared else { return }
+        let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
+        // Offline at the clock the others know wins (y-protocols awareness).
+        let gone = own.sorted().compactMap { client in
+            awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
+        }
+        _ = sharedPresence.add(gone, now: services.now())
         guard let update = sharedPresence.flush(now: services.now()) else { return }
         await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
     }

@@ -34,7 +34,7 @@ extension RelaySuite.MultiRelay {
 
     /// Presence crosses relays: Bob on relay B, joining after Ann on relay A announced herself, sees her
     /// name and cursor, and she his; her moves reach him; when she disconnects, he sees her go at once
-    /// (long before the 30-second presence timeout).
+    /// (long before the 30-second presence timeout), and so when her relay stops gracefully.
     @Test func presenceReachesEditorsOnOtherRelays() throws {
         try withSharedRelays(2) { relays, _ in
             let project = try DeployedProject.deploy(to: relays[0])
@@ -58,6 +58,16 @@ extension RelaySuite.MultiRelay {
             ann.close()
             try bob.waitUntil(timeout: .seconds(5), "Bob sees Ann leave") { Self.presence(seenBy: bob)[annID] == nil }
             #expect(Self.presence(seenBy: bob).keys.sorted() == [], "only Ann was ever present for Bob")
+
+            // A relay stopped gracefully says its editors left: Bob sees Carol go at once too.
+            let carol = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "carol")
+            try Self.announce(carol, clock: 1, Self.state("Carol", at: "webhook job"))
+            let carolID = carol.doc.clientID
+            try bob.waitUntil(timeout: .seconds(10), "Bob sees Carol") { Self.presence(seenBy: bob)[carolID] != nil }
+            #expect(relays[0].stop(grace: .seconds(10)) == 0)
+            try bob.waitUntil(timeout: .seconds(5), "Bob sees Carol go with her relay") {
+                Self.presence(seenBy: bob)[carolID] == nil
+            }
         }
     }
 

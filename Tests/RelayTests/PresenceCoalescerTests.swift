@@ -17,6 +17,7 @@ import YCRDT
         #expect(coalescer.add([Self.entry(1, 1, "Ann")], now: .seconds(10)) == .zero)
         #expect(coalescer.add([Self.entry(1, 2, "Ann, moved")], now: .seconds(10)) == nil, "already scheduled")
         #expect(coalescer.flush(now: .seconds(10)) == AwarenessUpdate([Self.entry(1, 2, "Ann, moved")]))
+        #expect(coalescer.sent(now: .seconds(10)) == nil, "nothing came meanwhile")
 
         let later = Duration.seconds(10) + .milliseconds(20)
         #expect(coalescer.add([Self.entry(2, 1, "Bob")], now: later) == .milliseconds(30), "the rest of the interval")
@@ -27,11 +28,31 @@ import YCRDT
         let merged = coalescer.flush(now: .seconds(10) + .milliseconds(50))
         #expect(merged == AwarenessUpdate([Self.entry(2, 5, "Bob, moved"), Self.entry(1, 3, nil)]))
         #expect(coalescer.isEmpty && !coalescer.isFlushScheduled)
+        #expect(coalescer.sent(now: .seconds(10) + .milliseconds(60)) == nil)
 
         // Long after the last flush, a new update goes at once again; a flush with nothing waiting sends nothing.
         #expect(coalescer.add([Self.entry(3, 1, "Carol")], now: .seconds(11)) == .zero)
         #expect(coalescer.flush(now: .seconds(11))?.entries.count == 1)
+        #expect(coalescer.sent(now: .seconds(11)) == nil)
         #expect(coalescer.flush(now: .seconds(12)) == nil)
         #expect(coalescer.add([], now: .seconds(13)) == nil, "nothing to send, nothing scheduled")
+    }
+
+    /// While an update is being sent (a slow database), nothing more is scheduled: what comes meanwhile
+    /// is merged and scheduled once the send is over, never sooner than the interval after the last.
+    @Test func oneSendAtATime() {
+        var coalescer = PresenceCoalescer(interval: .milliseconds(50))
+        #expect(coalescer.add([Self.entry(1, 1, "Ann")], now: .seconds(1)) == .zero)
+        #expect(coalescer.flush(now: .seconds(1)) != nil)
+        #expect(coalescer.isSending)
+        // The send takes two seconds; updates arrive meanwhile, long after the interval.
+        #expect(coalescer.add([Self.entry(1, 2, "Ann, moved")], now: .seconds(2)) == nil, "one send at a time")
+        #expect(coalescer.add([Self.entry(1, 3, "Ann, moved again")], now: .seconds(2)) == nil)
+        #expect(!coalescer.isFlushScheduled)
+        #expect(coalescer.sent(now: .seconds(3)) == .zero, "long after the interval: flush now")
+        #expect(coalescer.flush(now: .seconds(3)) == AwarenessUpdate([Self.entry(1, 3, "Ann, moved again")]))
+        // A quick send: what came during it waits for the rest of the interval.
+        #expect(coalescer.add([Self.entry(1, 4, "Ann, once more")], now: .seconds(3)) == nil)
+        #expect(coalescer.sent(now: .seconds(3) + .milliseconds(10)) == .milliseconds(40))
     }
 }

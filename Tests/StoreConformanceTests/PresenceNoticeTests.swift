@@ -11,7 +11,8 @@ import YCRDT
 
     private static func entry(_ client: ClientID, clock: UInt64 = 1, nameBytes: Int) -> AwarenessUpdate.Entry {
         AwarenessUpdate.Entry(
-            clientID: client, clock: clock, state: ["user": ["name": .string(String(repeating: "n", count: nameBytes))]])
+            clientID: client, clock: clock,
+            state: ["user": ["name": .string(String(repeating: "n", count: nameBytes))]])
     }
 
     /// A small update travels whole, and reads back as the same bytes for the same workflow, an id with
@@ -38,7 +39,8 @@ import YCRDT
             .update(AwarenessUpdate(entries).encoded()), workflowID: "wf", origin: Self.origin)
         #expect(sent.dropped == 1)
         #expect(sent.payloads.count > 1)
-        #expect(sent.payloads.allSatisfy { $0.utf8.count <= PresenceNotice.maximumPayloadBytes && $0.utf8.count < 8000 })
+        #expect(
+            sent.payloads.allSatisfy { $0.utf8.count <= PresenceNotice.maximumPayloadBytes && $0.utf8.count < 8000 })
         var received: [AwarenessUpdate.Entry] = []
         for payload in sent.payloads {
             guard case .presence("wf", .update(let bytes))? = PresenceNotice.parse(payload) else {
@@ -64,7 +66,8 @@ import YCRDT
             }
             let update = AwarenessUpdate([Self.entry(42, nameBytes: 4)]).encoded()
             await sender.sendPresence(.query, workflowID: "wf")
-            await sender.sendPresence(.update(AwarenessUpdate([Self.entry(43, nameBytes: 9000)]).encoded()), workflowID: "wf")
+            let tooLarge = AwarenessUpdate([Self.entry(43, nameBytes: 9000)]).encoded()
+            await sender.sendPresence(.update(tooLarge), workflowID: "wf")
             await sender.sendPresence(.update(update), workflowID: "wf")
             #expect(await theirs.waitFor(.presence(workflowID: "wf", .query)))
             #expect(await theirs.waitFor(.presence(workflowID: "wf", .update(update))))
