@@ -159,8 +159,7 @@ actor ChangeFeed {
     }
 
     /// Hands each notification (but the store's own presence) to the feed until the connection drops (or
-    /// the listener is cancelled),
-    /// checking the connection with a heartbeat meanwhile.
+    /// the listener is cancelled), checking the connection with a heartbeat meanwhile.
     private static func relay(
         _ notifications: PostgresNotificationSequence, from connection: PostgresConnection,
         to feed: ChangeFeed, ignoring presenceOrigin: String,
