@@ -72,6 +72,8 @@ actor Room {
     private var awareness: Awareness
     /// Drops presence nobody renewed (runs while anyone is joined).
     private var presenceSweep: Task<Void, Never>?
+    /// This relay's clients' presence on its way to the other relays sharing the database.
+    private var sharedPresence = PresenceCoalescer(interval: Room.presenceShareInterval)
     /// The log's sequence number through which the document holds every update: the relay's own and,
     /// when several relays share the database, the others'. Compactions go no further than this.
     private var lastSequence: Int64 = 0
@@ -122,11 +124,17 @@ actor Room {
         self.base = base
         self.services = services
         self.onUnloaded = onUnloaded
-        self.awareness = Awareness(
+        self.awareness = Self.emptyAwareness(services)
+    }
+
+    /// An awareness with nobody present.
+    private static func emptyAwareness(_ services: RelayServices) -> Awareness {
+        let awareness = Awareness(
             clientID: 0, now: services.now(), outdatedTimeout: services.configuration.presenceTimeout)
         // The relay is no one: it must not appear as a present client (a `{}` state for client 0)
         // in every joiner's awareness (DESIGN.md behaviour 8).
         _ = awareness.setLocalState(nil, now: services.now())
+        return awareness
     }
 
     var sessionCount: Int { sessions.count }
@@ -353,9 +361,10 @@ actor Room {
         if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
     }
 
-    /// Commits what is queued, then compacts (on shutdown). A failing commit does not stop the
-    /// compaction: the snapshot holds what the document holds.
+    /// Tells the other relays this relay's clients are gone, commits what is queued, then compacts (on
+    /// shutdown). A failing commit does not stop the compaction: the snapshot holds what the document holds.
     func commitAndCompact() async {
+        await sayGoodbyeToOtherRelays()
         try? await waitForCommits(failOnError: true)
         await compact()
     }
@@ -564,8 +573,10 @@ actor Room {
         drainTask?.cancel()
         drainTask = nil
         state = .ready
+        let first = sessions.isEmpty
         sessions[session.id] = session
         startPresenceSweep()
+        if first { askOtherRelaysForPresence() }
         let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
         session.outbound.send(
             .control(.joined(workflow: baseJSON, lockVersion: base.lockVersion, role: WeftProtocol.Role(rawValue: session.role.rawValue), clientID: session.id)))
@@ -585,6 +596,7 @@ actor Room {
             let changes = awareness.remove(clients: Array(clients), origin: nil, now: services.now())
             if changes.hasStateChanges {
                 broadcast(.awareness(awareness.encodeUpdate(clients: Array(clients))), except: nil)
+                sharePresence(of: changes.removed)
             }
         }
         if sessions.isEmpty { startDraining() }
@@ -593,6 +605,9 @@ actor Room {
     private func startDraining() {
         presenceSweep?.cancel()
         presenceSweep = nil
+        // Only other relays' clients are left, and nobody here to show them to: they are asked for again
+        // when someone joins.
+        awareness = Self.emptyAwareness(services)
         state = .draining
         let delay = services.configuration.unloadAfter
         drainTask = Task { [weak self] in
@@ -740,10 +755,81 @@ actor Room {
         awarenessClients[session.id, default: []].formUnion(decoded.entries.map(\.clientID))
         let changes = awareness.apply(decoded, origin: nil, now: services.now())
         if !changes.isEmpty { broadcast(.awareness(update), except: session.id) }
+        sharePresence(of: changes.changedClients)
         return nil
     }
 
     func awarenessSnapshot() -> [UInt8] { awareness.encodeUpdate() }
+
+    // MARK: Presence across relays
+
+    /// The least time between two presence notifications of one room to the other relays.
+    static let presenceShareInterval = Duration.milliseconds(50)
+
+    /// Takes presence another relay sent for this workflow (several relays on one database). An update is
+    /// applied with the usual rules, the presence timeout included, and passed on to this relay's clients;
+    /// it never changes the clients of this relay's own connections, which speak for themselves. A query
+    /// is answered with this relay's clients' states. A room nobody has joined ignores both.
+    func receiveRemotePresence(_ signal: PresenceSignal) {
+        guard !sessions.isEmpty else { return }
+        let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
+        switch signal {
+        case .query:
+            sharePresence(of: own.filter { awareness.states[$0] != nil }.sorted())
+        case .update(let bytes):
+            guard let update = try? AwarenessUpdate(decoding: bytes) else {
+                services.logger.debug(
+                    "ignored invalid presence from another relay", metadata: ["workflow": "\(workflowID)"])
+                return
+            }
+            let theirs = update.entries.filter { !own.contains($0.clientID) && $0.clientID != awareness.clientID }
+            let changed = awareness.apply(AwarenessUpdate(theirs), origin: nil, now: services.now()).changedClients
+            if !changed.isEmpty { broadcast(.awareness(awareness.encodeUpdate(clients: changed)), except: nil) }
+        }
+    }
+
+    /// Asks the other relays serving this workflow who is present on them (the first join).
+    private func askOtherRelaysForPresence() {
+        guard services.store.isShared else { return }
+        let store = services.store
+        let workflowID = workflowID
+        Task { await store.sendPresence(.query, workflowID: workflowID) }
+    }
+
+    /// Passes the current entries of these clients of this relay to the other relays, at most once per
+    /// ``presenceShareInterval`` (the newest entry of each client wins meanwhile).
+    private func sharePresence(of clients: [ClientID]) {
+        guard services.store.isShared, !clients.isEmpty else { return }
+        let entries = clients.compactMap { client in
+            awareness.meta[client].map {
+                AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: awareness.states[client])
+            }
+        }
+        if let delay = sharedPresence.add(entries, now: services.now()) { flushSharedPresence(after: delay) }
+    }
+
+    private func flushSharedPresence(after delay: Duration) {
+        Task {
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            guard let update = sharedPresence.flush(now: services.now()) else { return }
+            await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
+            if let delay = sharedPresence.sent(now: services.now()) { flushSharedPresence(after: delay) }
+        }
+    }
+
+    /// The relay is stopping and its connections are closing: tells the other relays at once that this
+    /// relay's clients are gone (with what else waits to go), rather than leaving them to the timeout.
+    private func sayGoodbyeToOtherRelays() async {
+        guard services.store.isShared else { return }
+        let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
+        // Offline at the clock the others know wins (y-protocols awareness).
+        let gone = own.sorted().compactMap { client in
+            awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
+        }
+        _ = sharedPresence.add(gone, now: services.now())
+        guard let update = sharedPresence.flush(now: services.now()) else { return }
+        await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
+    }
 
     private func startPresenceSweep() {
         guard presenceSweep == nil else { return }

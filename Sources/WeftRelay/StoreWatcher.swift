@@ -8,7 +8,8 @@ import WeftStore
 ///
 /// A room that hears of updates logged beyond what it holds reads them from the log, applies them and
 /// forwards them to its clients; one that hears of a newer saved version takes it as its base and tells
-/// its clients (``Room/noteWorkflowSaved(lockVersion:)``).
+/// its clients (``Room/noteWorkflowSaved(lockVersion:)``). Presence other relays send for a loaded
+/// workflow goes to its room (``Room/receiveRemotePresence(_:)``).
 struct StoreWatcher: Sendable {
     let services: RelayServices
     let registry: RoomRegistry
@@ -60,6 +61,10 @@ struct StoreWatcher: Sendable {
             Task { await room.noteWorkflowSaved(lockVersion: lockVersion) }
         case .resync:
             Task { await checkAll() }
+        case .presence(let workflowID, let signal):
+            // Presence never loads a room: a workflow nobody here edits has nobody to show it to.
+            guard let room = await registry.loadedRoom(workflowID) else { return }
+            Task { await room.receiveRemotePresence(signal) }
         }
     }
 

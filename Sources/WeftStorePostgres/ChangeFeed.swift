@@ -24,6 +24,8 @@ actor ChangeFeed {
     }
 
     private let settings: PostgresSettings
+    /// The origin of the store's own presence, which its streams do not get.
+    private let presenceOrigin: String
     private let logger: Logger
     private var subscribers: [Int: Subscriber] = [:]
     private var nextID = 0
@@ -36,8 +38,9 @@ actor ChangeFeed {
     static let heartbeat: Duration = .seconds(10)
     static let buffer = 4096
 
-    init(settings: PostgresSettings, logger: Logger) {
+    init(settings: PostgresSettings, presenceOrigin: String, logger: Logger) {
         self.settings = settings
+        self.presenceOrigin = presenceOrigin
         self.logger = logger
     }
 
@@ -83,10 +86,11 @@ actor ChangeFeed {
     private func startIfNeeded() {
         guard listener == nil, !closed else { return }
         let settings = settings
+        let presenceOrigin = presenceOrigin
         let logger = logger
         listener = Task { [weak self] in
             guard let self else { return }
-            await Self.run(feed: self, settings: settings, logger: logger)
+            await Self.run(feed: self, settings: settings, presenceOrigin: presenceOrigin, logger: logger)
         }
     }
 
@@ -115,7 +119,9 @@ actor ChangeFeed {
     }
 
     /// Listens until cancelled, reconnecting with backoff whenever the connection drops.
-    private static func run(feed: ChangeFeed, settings: PostgresSettings, logger: Logger) async {
+    private static func run(
+        feed: ChangeFeed, settings: PostgresSettings, presenceOrigin: String, logger: Logger
+    ) async {
         let deadline = AnswerDeadline(settings)
         let channel = settings.notificationChannel
         var failures = 0
@@ -133,7 +139,8 @@ actor ChangeFeed {
                         listened = true
                         await feed.startedListening(backendPID: pid)
                         try await relay(
-                            notifications, from: connection, to: feed, deadline: deadline, logger: logger)
+                            notifications, from: connection, to: feed, ignoring: presenceOrigin,
+                            deadline: deadline, logger: logger)
                     }
                 } catch {
                     if !Task.isCancelled {
@@ -151,16 +158,17 @@ actor ChangeFeed {
         }
     }
 
-    /// Hands each notification to the feed until the connection drops (or the listener is cancelled),
-    /// checking the connection with a heartbeat meanwhile.
+    /// Hands each notification (but the store's own presence) to the feed until the connection drops (or
+    /// the listener is cancelled), checking the connection with a heartbeat meanwhile.
     private static func relay(
         _ notifications: PostgresNotificationSequence, from connection: PostgresConnection,
-        to feed: ChangeFeed,
+        to feed: ChangeFeed, ignoring presenceOrigin: String,
         deadline: AnswerDeadline, logger: Logger
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for try await notification in notifications {
+                    if PresenceNotice.origin(of: notification.payload) == Substring(presenceOrigin) { continue }
                     if let change = ChangeNotice.parse(notification.payload) {
                         await feed.broadcast(change)
                     } else {

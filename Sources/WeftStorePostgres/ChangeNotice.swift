@@ -7,6 +7,7 @@ import WeftStore
 /// - `saved <lockVersion> <workflowID>`: workflow `workflowID` was written at `lockVersion`.
 ///
 /// Only ids and numbers, never content. The id comes last, so an id holding spaces reads back whole.
+/// Presence travels on the same channel in notifications of its own (``PresenceNotice``).
 enum ChangeNotice {
     /// The longest id (in UTF-8 bytes) a notification carries: a payload stays far below PostgreSQL's
     /// 8,000-byte limit. A longer id is written but not announced; other relays find the change on
@@ -25,7 +26,7 @@ enum ChangeNotice {
             guard let version = Int(parts[1]), version >= 1 else { return nil }
             return .workflowSaved(workflowID: String(parts[2]), lockVersion: version)
         default:
-            return nil
+            return PresenceNotice.parse(payload)
         }
     }
 }

@@ -33,6 +33,8 @@ public final class PostgresStore: WorkflowStorage {
     let channel: String
     /// The listening connection behind ``changes()``, started on first use.
     let changeFeed: ChangeFeed
+    /// Names this store in the presence it sends, so that its own listener ignores it.
+    let presenceOrigin: String
 
     private init(
         settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
@@ -43,7 +45,9 @@ public final class PostgresStore: WorkflowStorage {
         self.runTask = runTask
         deadline = AnswerDeadline(settings)
         channel = settings.notificationChannel
-        changeFeed = ChangeFeed(settings: settings, logger: logger)
+        let origin = UUID().uuidString
+        presenceOrigin = origin
+        changeFeed = ChangeFeed(settings: settings, presenceOrigin: origin, logger: logger)
     }
 
     /// Starts the pool's run loop and returns once it is about to run, so that the first query does not

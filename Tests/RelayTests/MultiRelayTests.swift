@@ -6,15 +6,17 @@ import WorkflowModel
 import YCRDT
 
 /// Runs `body` with `count` relay processes serving one fresh PostgreSQL schema, each on its own socket
-/// (`a.sock`, `b.sock`, …) in one scratch folder; stops them all and drops the schema afterwards.
+/// (`a.sock`, `b.sock`, …) in one scratch folder, with `arguments` added to each relay's; stops them all
+/// and drops the schema afterwards.
 func withSharedRelays<Result>(
-    _ count: Int, unloadAfter: Double = 30, _ body: ([RelayProcess], SharedPostgres) throws -> Result
+    _ count: Int, unloadAfter: Double = 30, arguments: [String] = [],
+    _ body: ([RelayProcess], SharedPostgres) throws -> Result
 ) throws -> Result {
     let postgres = try SharedPostgres.make()
     let folder = try ScratchFolder()
     let relays = (0..<count).map { index in
         RelayProcess(
-            folder: folder, unloadAfter: unloadAfter, arguments: ["--log-level", "info"],
+            folder: folder, unloadAfter: unloadAfter, arguments: ["--log-level", "info"] + arguments,
             socketName: "\(Character(UnicodeScalar(UInt8(97 + index)))).sock", database: postgres.url)
     }
     defer {

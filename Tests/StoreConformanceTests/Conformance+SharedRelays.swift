@@ -357,6 +357,7 @@ extension Conformance {
             let channel = writer.settings.notificationChannel
             for payload in [
                 "hello", "log x a", "log 0 a", "saved 1", "saved -2 w", "log 5 ", "", "resync 1 a",
+                "awareness o not*base64 w", "awareness o AAA=", "awareness-query o",
             ] {
                 try await writer.execute(unsafeSQL: "SELECT pg_notify('\(channel)', '\(payload)')")
             }
@@ -369,7 +370,7 @@ extension Conformance {
                     case .documentLog(let docID, let seq):
                         ["a", "b", "after garbage"].contains(docID) && seq >= 1
                     case .workflowSaved(let id, _): ["w1", "w2"].contains(id) || id.hasPrefix("id-")
-                    case .resync: false
+                    case .resync, .presence: false
                     }
                 }, "\(theirs.changes)")
         }

@@ -184,11 +184,21 @@ public protocol WorkflowStorage: Sendable {
     func withDocumentLock<Result: Sendable>(
         _ docID: String, _ body: @Sendable () async throws -> Result
     ) async throws -> Result
+    /// Passes presence of workflow `workflowID` to the other processes listening to ``changes()`` (not to
+    /// this one), where it arrives as ``StoreChange/presence(workflowID:_:)``. Best effort: it is never
+    /// stored, a signal too large for the transport is dropped, a failure is logged, not thrown. A store
+    /// nobody else uses (``isShared`` false) sends nothing.
+    func sendPresence(_ signal: PresenceSignal, workflowID: String) async
 
     // MARK: Size
 
     /// The size of the database in bytes, for the relay's metrics.
     func storeSize() async throws -> Int64
+}
+
+extension WorkflowStorage {
+    /// No other process listens: there is nobody to tell.
+    public func sendPresence(_ signal: PresenceSignal, workflowID: String) async {}
 }
 
 /// The SQLite store satisfies the protocol with its own synchronous methods.

@@ -14,4 +14,17 @@ public enum StoreChange: Hashable, Sendable {
     case workflowSaved(workflowID: String, lockVersion: Int)
     /// Announcements may have been missed (the listener reconnected): re-read everything held.
     case resync
+    /// Another relay's presence for workflow `workflowID` (``WorkflowStorage/sendPresence(_:workflowID:)``):
+    /// not committed, not stored, never replayed; a store does not hear its own.
+    case presence(workflowID: String, PresenceSignal)
+}
+
+/// Presence (y-protocols awareness) one relay passes to the others serving the same workflow. Best
+/// effort: a signal may be lost, and the presence timeout clears what is never renewed.
+public enum PresenceSignal: Hashable, Sendable {
+    /// An awareness update (y-protocols encoding) holding states of the sending relay's own clients.
+    case update([UInt8])
+    /// "Tell me who is here": a relay that starts serving a workflow asks, and every relay serving it
+    /// answers with an ``update(_:)`` of its own clients' current states.
+    case query
 }

@@ -1,0 +1,34 @@
+import Foundation
+import PostgresNIO
+import WeftStore
+
+extension PostgresStore {
+    /// Sends presence to every other store listening on the database (``changes()``), on the same channel
+    /// as the changes, in a transaction of its own: the others get it at once, this store never. An update too
+    /// large for one notification is split by client; a client's state that alone exceeds PostgreSQL's
+    /// 8,000-byte limit is left out, and a notification that cannot be sent is dropped, each with a debug
+    /// log: presence is best effort, and the presence timeout clears what is never renewed.
+    public func sendPresence(_ signal: PresenceSignal, workflowID: String) async {
+        let (payloads, dropped) = PresenceNotice.payloads(signal, workflowID: workflowID, origin: presenceOrigin)
+        if dropped > 0 {
+            logger.debug(
+                "presence too large for a notification was not sent to the other relays",
+                metadata: ["workflow": "\(workflowID)", "clients": "\(dropped)"])
+        }
+        guard !payloads.isEmpty else { return }
+        do {
+            // Nothing to make durable: the commit that delivers the notifications need not wait for the disk.
+            try await autocommitSession { sql in
+                try await sql.run(
+                    """
+                    SELECT set_config('synchronous_commit', 'off', true), pg_notify(\(sql.channel), p)
+                    FROM UNNEST(\(payloads)::TEXT[]) AS p
+                    """)
+            }
+        } catch {
+            logger.debug(
+                "presence was not sent to the other relays",
+                metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+        }
+    }
+}
