@@ -100,7 +100,7 @@ public final class PostgresStore: WorkflowStorage {
     /// lock if this store holds it and stops the pool. The store is unusable after.
     public func close() async {
         await changeFeed.close()
-        await deployLock.close()
+        await deployLock.close(deadline: deadline)
         runTask.cancel()
         _ = await runTask.value
     }
