@@ -80,11 +80,13 @@ extension PostgresStore {
     }
 
     /// The fences of the document locks the current task holds through this store, among `docIDs`.
-    func heldFences(for docIDs: some Sequence<String>) -> [DocumentLockFence] {
+    func heldFences(for docIDs: some Sequence<String>) async -> [DocumentLockFence] {
         let held = DocumentLockFence.held.filter { $0.store == ObjectIdentifier(self) }
         guard !held.isEmpty else { return [] }
         let wanted = Set(docIDs)
-        return held.filter { wanted.contains($0.docID) }
+        let fences = held.filter { wanted.contains($0.docID) }
+        if !fences.isEmpty, let hook = beforeFencedWrite.withLock({ $0 }) { await hook(fences.map(\.docID)) }
+        return fences
     }
 
     /// `function` (lock or unlock) applied to document `docID`'s advisory lock key.

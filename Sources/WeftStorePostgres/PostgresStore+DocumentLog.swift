@@ -62,7 +62,7 @@ extension PostgresStore {
             """
         // Under a document lock (a reconcile or heal writing its changes), the lock is checked in the
         // same transaction; otherwise the statement is its own transaction.
-        let fences = heldFences(for: docs)
+        let fences = await heldFences(for: docs)
         let seqs =
             if fences.isEmpty {
                 try await autocommitSession { sql in try await sql.rows(append).map { try $0.decode(Int64.self) } }
@@ -102,7 +102,7 @@ extension PostgresStore {
     /// relay) sees this one's snapshot and is refused as stale rather than going backwards. Under the
     /// document's lock, refused with `StoreError.documentLockLost` once the lock is lost.
     public func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) async throws {
-        let fences = heldFences(for: [docID])
+        let fences = await heldFences(for: [docID])
         try await writeSession { sql in
             try await sql.check(fences)
             let head = try await sql.row(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import WeftStore
 
 /// Weft's database on PostgreSQL: the same tables, migrations and behaviour as the SQLite ``WeftStore``,
@@ -33,6 +34,9 @@ public final class PostgresStore: WorkflowStorage {
     let channel: String
     /// The listening connection behind ``changes()``, started on first use.
     let changeFeed: ChangeFeed
+    /// Called with the document ids before a write checks its document lock (tests: a lock lost, and
+    /// taken by another relay, between a body's decision and its write).
+    package let beforeFencedWrite = Mutex<(@Sendable ([String]) async -> Void)?>(nil)
 
     private init(
         settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
