@@ -261,28 +261,45 @@ actor Room {
     /// group commit: the store then checks the lock in the same transaction and refuses the updates
     /// (`StoreError.documentLockLost`) if it was lost meanwhile, when another relay may hold it and
     /// write the same version. Refused, they are dropped, not queued: the document holds them but the
-    /// log never will, and the caller reloads it (``reloadFromLog()``) or its load fails. Any other
-    /// failure queues them for the group commit, retried as ``commitRelayUpdates()`` does.
+    /// log never will, and the caller reloads it (``reloadFromLog()``) or its load fails.
+    ///
+    /// Any other failure (the database unreachable) is retried here, still checked, backing off up to a
+    /// second, for as long as the log writer waits for one commit: a database back within that time
+    /// either takes the updates or refuses them. Past it they are queued for the group commit, which
+    /// retries them unchecked, as every commit was before fencing.
     private func commitUnderDocumentLock() async throws {
+        // What was queued before goes to the log first (a reconcile or heal has waited for it already).
+        try await waitForCommits(failOnError: false)
         let updates = relayUpdates.updates
         guard !updates.isEmpty else { return }
         relayUpdates.updates.removeAll()
-        // What was queued before goes to the log first.
-        try await waitForCommits(failOnError: true)
         let store = services.store
         let entries = updates.map { (docID: workflowID, update: $0) }
-        do {
-            let sequences = try await StoreWatchdog.answer(within: Self.lockedCommitLimit) {
-                try await store.appendUpdates(entries)
+        let giveUp = ContinuousClock.now + Self.lockedCommitLimit
+        var retryDelay = Self.firstRetryDelay
+        while true {
+            do {
+                let sequences = try await StoreWatchdog.answer(within: Self.lockedCommitLimit) {
+                    try await store.appendUpdates(entries)
+                }
+                for (update, sequence) in zip(updates, sequences) {
+                    noteLogged(sequence: sequence, bytes: update.count)
+                    broadcast(.sync(.update(update)), except: nil)
+                }
+                return
+            } catch {
+                if case StoreError.documentLockLost = error { throw error }
+                services.logger.error(
+                    "could not commit under the document lock; retrying",
+                    metadata: ["workflow": "\(workflowID)", "updates": "\(updates.count)", "error": "\(error)"])
+                guard ContinuousClock.now + retryDelay < giveUp, !Task.isCancelled else {
+                    for update in updates { enqueue(update, from: nil, onCommitted: nil) }
+                    try await waitForCommits(failOnError: true)
+                    return
+                }
+                try? await Task.sleep(for: retryDelay)
+                retryDelay = min(retryDelay * 2, .seconds(1))
             }
-            for (update, sequence) in zip(updates, sequences) {
-                noteLogged(sequence: sequence, bytes: update.count)
-                broadcast(.sync(.update(update)), except: nil)
-            }
-        } catch {
-            if case StoreError.documentLockLost = error { throw error }
-            for update in updates { enqueue(update, from: nil, onCommitted: nil) }
-            try await waitForCommits(failOnError: true)
         }
     }
 
@@ -291,10 +308,22 @@ actor Room {
 
     /// Makes the document what the log holds again, dropping what it holds beyond (a reconcile whose
     /// commit was refused), and re-reads its saved version. Client updates are held back meanwhile by
-    /// the caller, and the clients never saw what is dropped (nothing reaches them before the log).
+    /// the caller, and the clients never saw what is dropped (nothing reaches them before the log). The
+    /// database has just answered, but a read that fails is tried again (five times in all, about 3 s).
     private func reloadFromLog() async throws {
-        try rebuild(from: try await services.store.loadDocument(workflowID))
-        if let current = try await services.store.workflow(id: workflowID) { base = current }
+        var retryDelay = Duration.milliseconds(100)
+        for attempt in 1...5 {
+            do {
+                let stored = try await services.store.loadDocument(workflowID)
+                let current = try await services.store.workflow(id: workflowID)
+                try rebuild(from: stored)
+                if let current { base = current }
+                return
+            } catch where attempt < 5 {
+                try await Task.sleep(for: retryDelay)
+                retryDelay *= 2
+            }
+        }
     }
 
     /// ``rebaseFromLog(onto:from:)`` under the document lock. Should the lock be lost before its commit
@@ -308,12 +337,13 @@ actor Room {
                 return try await services.store.withDocumentLock(workflowID) {
                     try await self.rebaseFromLog(onto: newVersion, from: oldBase)
                 }
-            } catch StoreError.documentLockLost(let docID) where attempt < 3 {
-                attempt += 1
+            } catch StoreError.documentLockLost(let docID) {
                 services.logger.warning(
-                    "lost the document lock while reconciling; reloading the document and reconciling again",
-                    metadata: ["workflow": "\(docID)"])
+                    "lost the document lock while reconciling; reloading the document",
+                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
                 try await reloadFromLog()
+                guard attempt < 3 else { throw StoreError.documentLockLost(docID: docID) }
+                attempt += 1
             }
         }
     }

@@ -19,7 +19,16 @@ import YCRDT
     /// in the log once: the changed job body reads as saved, not with the change written twice.
     @Test func aReconcileThatLostItsLockIsRefusedAndTheDocumentReloaded() async throws {
         let database = try SharedPostgres.make()
-        defer { database.drop() }
+        do {
+            try await reconcileWhileTheLockIsLost(database)
+        } catch {
+            await database.dropSchema()
+            throw error
+        }
+        await database.dropSchema()
+    }
+
+    private func reconcileWhileTheLockIsLost(_ database: SharedPostgres) async throws {
         let storeA = try await PostgresStore.connect(database.url)
         let storeB = try await PostgresStore.connect(database.url)
         let configuration = RelayConfiguration(socketPath: "/unused", databasePath: database.url)
