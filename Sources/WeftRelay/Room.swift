@@ -254,7 +254,11 @@ actor Room {
     /// Commits a heal's or reconcile's updates: with several relays, from under the document lock (see
     /// ``commitUnderDocumentLock()``); with one, through the group commit like any other.
     private func commitReconciled() async throws {
-        if services.store.isShared { try await commitUnderDocumentLock() } else { try await commitRelayUpdates() }
+        if services.store.isShared {
+            try await commitUnderDocumentLock()
+        } else {
+            try await commitRelayUpdates()
+        }
     }
 
     /// Commits the relay's updates from the task holding the document lock, rather than through the
@@ -291,7 +295,9 @@ actor Room {
                 if case StoreError.documentLockLost = error { throw error }
                 services.logger.error(
                     "could not commit under the document lock; retrying",
-                    metadata: ["workflow": "\(workflowID)", "updates": "\(updates.count)", "error": "\(error)"])
+                    metadata: [
+                        "workflow": "\(workflowID)", "updates": "\(updates.count)", "error": "\(error)",
+                    ])
                 guard ContinuousClock.now + retryDelay < giveUp, !Task.isCancelled else {
                     for update in updates { enqueue(update, from: nil, onCommitted: nil) }
                     try await waitForCommits(failOnError: true)
@@ -330,7 +336,9 @@ actor Room {
     /// (refused, `StoreError.documentLockLost`), the document goes back to what the log holds and the
     /// reconcile starts again under the lock, which whoever took it meanwhile may have done already
     /// (then nothing is left to do); after three refusals the error is thrown.
-    private func rebaseUnderLock(onto newVersion: Workflow, from oldBase: Workflow) async throws -> RebaseOutcome {
+    private func rebaseUnderLock(
+        onto newVersion: Workflow, from oldBase: Workflow
+    ) async throws -> RebaseOutcome {
         var attempt = 1
         while true {
             do {

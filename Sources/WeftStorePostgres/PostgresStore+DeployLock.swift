@@ -69,8 +69,8 @@ actor DeployLockSession {
     private static let unlockSQL = "SELECT pg_advisory_unlock(2003199348, hashtext(current_schema()))"
 
     func acquire(
-        configuration: PostgresConnection.Configuration, deadline: AnswerDeadline, logger: Logger, owner: String,
-        pid: Int32
+        configuration: PostgresConnection.Configuration, deadline: AnswerDeadline, logger: Logger,
+        owner: String, pid: Int32
     ) async throws -> Bool {
         if let held, held.connection.isClosed {
             // The server ended the session (and so released the lock): start again.
@@ -82,8 +82,10 @@ actor DeployLockSession {
             let date = Date()
             try await deadline.answer(on: connection, waitingFor: "the deploy lock's row") {
                 try await connection.query(
-                    "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(date) WHERE id = 1", logger: logger
-                ).collect()
+                    "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(date) WHERE id = 1",
+                    logger: logger
+                )
+                .collect()
             }
             return true
         }
@@ -152,7 +154,8 @@ actor DeployLockSession {
         self.held = nil
         // A session the server ended (a crash, pg_terminate_backend) holds nothing to release.
         guard !held.connection.isClosed else { return }
-        _ = try? await Self.unlock(held.connection, deadline: deadline, logger: Logger(label: "weft.store.postgres"))
+        let logger = Logger(label: "weft.store.postgres")
+        _ = try? await Self.unlock(held.connection, deadline: deadline, logger: logger)
         Self.closeInBackground(held.connection)
     }
 }

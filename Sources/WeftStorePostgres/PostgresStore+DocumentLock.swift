@@ -50,21 +50,25 @@ extension PostgresStore {
             guard let (number, pid) = try row?.decode((Int64, Int32).self) else {
                 throw PostgresStoreError.server("taking document \(docID)'s lock returned no fencing number")
             }
-            fence = DocumentLockFence(store: ObjectIdentifier(self), docID: docID, number: number, backendPID: pid)
+            fence = DocumentLockFence(
+                store: ObjectIdentifier(self), docID: docID, number: number, backendPID: pid)
         } catch {
             closeInBackground(connection)
             throw PostgresStoreError.explained(error)
         }
         let outcome: Swift.Result<Result, any Error>
         do {
-            outcome = .success(
-                try await DocumentLockFence.$held.withValue(DocumentLockFence.held + [fence]) { try await body() })
+            let fences = DocumentLockFence.held + [fence]
+            outcome = .success(try await DocumentLockFence.$held.withValue(fences) { try await body() })
         } catch {
             outcome = .failure(error)
         }
         if connection.isClosed {
             logger.warning(
-                "the session holding document \(docID)'s lock ended while its holder ran; its writes after were refused")
+                """
+                the session holding document \(docID)'s lock ended while its holder ran; \
+                its writes after were refused
+                """)
         } else {
             // Unlocking first frees the lock at once; closing alone would free it a moment later.
             _ = try? await sql.run(Self.documentLock("pg_advisory_unlock", docID))

@@ -65,7 +65,9 @@ extension PostgresStore {
         let fences = await heldFences(for: docs)
         let seqs =
             if fences.isEmpty {
-                try await autocommitSession { sql in try await sql.rows(append).map { try $0.decode(Int64.self) } }
+                try await autocommitSession { sql in
+                    try await sql.rows(append).map { try $0.decode(Int64.self) }
+                }
             } else {
                 try await writeSession { sql in
                     try await sql.check(fences)

@@ -33,14 +33,19 @@ import YCRDT
         let storeB = try await PostgresStore.connect(database.url)
         let configuration = RelayConfiguration(socketPath: "/unused", databasePath: database.url)
         let relayA = RoomRegistry(
-            services: RelayServices(store: storeA, configuration: configuration, logger: Logger(label: "relay A")))
+            services: RelayServices(
+                store: storeA, configuration: configuration, logger: Logger(label: "relay A")))
         let relayB = RoomRegistry(
-            services: RelayServices(store: storeB, configuration: configuration, logger: Logger(label: "relay B")))
-        let fixture = String(decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
+            services: RelayServices(
+                store: storeB, configuration: configuration, logger: Logger(label: "relay B")))
+        let fixture = String(
+            decoding: try Fixtures.data("openfn/lightning-canonical_project.yaml"), as: UTF8.self)
         guard
-            case .deployed = await Provisioner(services: RelayServices(
-                store: storeA, configuration: configuration, logger: Logger(label: "relay A"))
-            ).deploy(project: ["yaml": .string(fixture)], state: nil, allowStale: true, actor: .system("deploy"),
+            case .deployed = await Provisioner(
+                services: RelayServices(
+                    store: storeA, configuration: configuration, logger: Logger(label: "relay A"))
+            ).deploy(
+                project: ["yaml": .string(fixture)], state: nil, allowStale: true, actor: .system("deploy"),
                 registry: relayA)
         else {
             Issue.record("the fixture did not deploy")
@@ -58,7 +63,10 @@ import YCRDT
         storeA.beforeFencedWrite.withLock { hook in
             hook = { docIDs in
                 guard docIDs.contains(change.workflowID),
-                    interrupted.withLock({ done in defer { done = true }; return !done })
+                    interrupted.withLock({ done in
+                        defer { done = true }
+                        return !done
+                    })
                 else { return }
                 try? await storeA.terminateDocumentLockHolders(change.workflowID)
                 _ = try? await relayB.applyExternal(change, actor: .system("test"), source: .editor)

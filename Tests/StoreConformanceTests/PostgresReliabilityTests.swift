@@ -22,7 +22,8 @@ import WeftStorePostgres
             try await persistently { try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)") }
             // Opened and closed here, not by the database: a store with a hung call may never close.
             let timeout = 1.0
-            let store = try await PostgresStore.connect(database.postgresSettings(timeout: timeout, database: name))
+            let store = try await PostgresStore.connect(
+                database.postgresSettings(timeout: timeout, database: name))
             let load = try BusyProcesses(count: 2)
             let killing = Task {
                 while !Task.isCancelled {
@@ -54,7 +55,9 @@ import WeftStorePostgres
                         while ContinuousClock.now < end {
                             let start = ContinuousClock.now
                             let outcome = await firstOf(limit: hung) {
-                                try await store.appendUpdates([(docID: "doc-\(writer)", update: [UInt8(writer)])])
+                                try await store.appendUpdates([
+                                    (docID: "doc-\(writer)", update: [UInt8(writer)])
+                                ])
                             }
                             let took = ContinuousClock.now - start
                             tally.withLock { $0.note(outcome, took: took) }
@@ -71,7 +74,9 @@ import WeftStorePostgres
             let stalled = stall.withLock { $0 }
             #expect(result.unanswered == 0, "appends that never returned: \(result)")
             #expect(result.slowest < bound + stalled, "\(result); the process stalled for up to \(stalled)")
-            #expect(result.answered > 0 && result.failed > 0, "the kills hit some appends and missed others: \(result)")
+            #expect(
+                result.answered > 0 && result.failed > 0,
+                "the kills hit some appends and missed others: \(result)")
             if result.unanswered == 0 {
                 var back = false
                 let until = ContinuousClock.now + .seconds(10)
@@ -81,7 +86,9 @@ import WeftStorePostgres
                 #expect(back, "the store works again once the kills stop")
                 await store.close()
             }
-            try await persistently { try await admin.execute(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            try await persistently {
+                try await admin.execute(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            }
         }
     }
 
@@ -93,7 +100,10 @@ import WeftStorePostgres
         try await withDatabase(.postgres) { database in
             let first = try #require(try await database.open() as? PostgresStore)
             let second = try #require(try await database.open() as? PostgresStore)
-            #expect(try await first.appendUpdates([(docID: "wf", update: [1]), (docID: "wf", update: [2])]) == [1, 2])
+            #expect(
+                try await first.appendUpdates([(docID: "wf", update: [1]), (docID: "wf", update: [2])]) == [
+                    1, 2,
+                ])
             let holding = Gate()
             let retaken = Gate()
             let finished = Gate()
@@ -103,7 +113,9 @@ import WeftStorePostgres
                 await holding.open()
                 await retaken.wait()
                 let append = await outcome { _ = try await first.appendUpdates([(docID: "wf", update: [9])]) }
-                let compaction = await outcome { try await first.compactDocument("wf", snapshot: [9], throughSeq: 3) }
+                let compaction = await outcome {
+                    try await first.compactDocument("wf", snapshot: [9], throughSeq: 3)
+                }
                 refusals.withLock { $0 = ["append: \(append)", "compaction: \(compaction)"] }
                 await finished.open()
                 return whileHeld
@@ -137,7 +149,8 @@ import WeftStorePostgres
                 #expect(try await store.documentLockHolders("wf").isEmpty)
                 for attempt in 0..<2 {
                     do {
-                        let batch = [(docID: "other", update: [UInt8(attempt)])]
+                        let batch =
+                            [(docID: "other", update: [UInt8(attempt)])]
                             + (attempt == 0 ? [(docID: "wf", update: [2])] : [])
                         outcome.append("written \(try await store.appendUpdates(batch))")
                     } catch {
@@ -151,7 +164,10 @@ import WeftStorePostgres
                     "held: [1]", StoreError.documentLockLost(docID: "wf").description, "written [1]",
                 ], "a batch with the lost document is refused whole; one without it is written")
             #expect(try await store.appendUpdates([(docID: "wf", update: [3])]) == [2], "outside the lock")
-            #expect(try await store.withDocumentLock("wf") { try await store.appendUpdates([(docID: "wf", update: [4])]) } == [3])
+            #expect(
+                try await store.withDocumentLock("wf") {
+                    try await store.appendUpdates([(docID: "wf", update: [4])])
+                } == [3])
         }
     }
 }
@@ -162,7 +178,7 @@ func persistently(_ statement: () async throws -> Void) async throws {
     for attempt in 1...5 {
         do {
             return try await statement()
-        } catch where attempt < 5 {
+        } catch  where attempt < 5 {
             try await Task.sleep(for: .milliseconds(200))
         }
     }
@@ -229,7 +245,9 @@ func firstOf<Value: Sendable>(
             guard state == nil else { return false }
             state = result
             return true
-        }) { await done.open() }
+        }) {
+            await done.open()
+        }
     }
     Task {
         try? await Task.sleep(for: limit)
@@ -237,7 +255,9 @@ func firstOf<Value: Sendable>(
             guard state == nil else { return false }
             state = .unanswered
             return true
-        }) { await done.open() }
+        }) {
+            await done.open()
+        }
     }
     await done.wait()
     return outcome.withLock { $0 } ?? .unanswered
