@@ -163,7 +163,7 @@ actor Room {
             if services.store.isShared {
                 // Another relay may be healing (or have healed) the same document: heal under its lock,
                 // from the log as it stands then, so no version is written into it twice.
-                try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
+                try await healUnderLock()
             } else {
                 try await heal()
             }
@@ -203,6 +203,24 @@ actor Room {
     private var needsHeal: Bool {
         let inDocument = WorkflowDocument.read(doc)
         return inDocument.id.isEmpty || inDocument.lockVersion < base.lockVersion
+    }
+
+    /// ``healFromLog()`` under the document lock. Should the lock be lost before its commit (refused,
+    /// `StoreError.documentLockLost`), the document is rebuilt from the log and healed again under the
+    /// lock, which whoever took it meanwhile may have done already; the third refusal fails the load.
+    private func healUnderLock() async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
+            } catch StoreError.documentLockLost(let docID) where attempt < 3 {
+                services.logger.warning(
+                    "lost the document lock while healing; reloading the document",
+                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
+                try await reloadFromLog()
+                attempt += 1
+            }
+        }
     }
 
     /// Heals under the document lock: first applies what other relays logged since the load read it.
