@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 import WeftStore
 
 extension PostgresStore {
@@ -51,7 +52,8 @@ extension PostgresStore {
                 throw PostgresStoreError.server("taking document \(docID)'s lock returned no fencing number")
             }
             fence = DocumentLockFence(
-                store: ObjectIdentifier(self), docID: docID, number: number, backendPID: pid)
+                store: ObjectIdentifier(self), docID: docID, number: number, backendPID: pid,
+                body: BodyRunning())
         } catch {
             closeInBackground(connection)
             throw PostgresStoreError.explained(error)
@@ -63,6 +65,8 @@ extension PostgresStore {
         } catch {
             outcome = .failure(error)
         }
+        // Tasks the body started inherit the fence and may outlive it: their writes are not the body's.
+        fence.body.end()
         if connection.isClosed {
             logger.warning(
                 """
@@ -85,7 +89,7 @@ extension PostgresStore {
 
     /// The fences of the document locks the current task holds through this store, among `docIDs`.
     func heldFences(for docIDs: some Sequence<String>) async -> [DocumentLockFence] {
-        let held = DocumentLockFence.held.filter { $0.store == ObjectIdentifier(self) }
+        let held = DocumentLockFence.held.filter { $0.store == ObjectIdentifier(self) && $0.body.isRunning }
         guard !held.isEmpty else { return [] }
         let wanted = Set(docIDs)
         let fences = held.filter { wanted.contains($0.docID) }
@@ -129,12 +133,15 @@ extension PostgresStore {
 
 /// A document lock a task holds through a store: the fencing number it took and the server session that
 /// holds the lock. Bound (a task-local value) while the lock's body runs, so that the store's writes to
-/// that document from the body's task check it.
+/// that document from the body's task check it; tasks the body starts inherit it, and it counts only
+/// while the body runs.
 struct DocumentLockFence: Sendable {
     let store: ObjectIdentifier
     let docID: String
     let number: Int64
     let backendPID: Int32
+    /// Whether the lock's body still runs.
+    let body: BodyRunning
 
     /// The document locks the current task holds (innermost last).
     @TaskLocal static var held: [DocumentLockFence] = []
@@ -158,4 +165,13 @@ extension SQLSession {
             guard current == true else { throw StoreError.documentLockLost(docID: fence.docID) }
         }
     }
+}
+
+/// Whether a document lock's body still runs: until ``end()``.
+final class BodyRunning: Sendable {
+    private let running = Mutex(true)
+
+    var isRunning: Bool { running.withLock { $0 } }
+
+    func end() { running.withLock { $0 = false } }
 }

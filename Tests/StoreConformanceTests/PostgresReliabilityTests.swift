@@ -138,6 +138,25 @@ import WeftStorePostgres
         }
     }
 
+    /// A task the body started inherits its lock's check only while the body runs: what it writes after
+    /// the body ended (the lock released, its session closed) is not the body's write and goes through
+    /// unchecked, as a relay's group commit started from inside a reconcile must.
+    @Test func aTaskTheBodyStartedIsNotCheckedAfterTheBody() async throws {
+        try await withDatabase(.postgres) { database in
+            let store = try #require(try await database.open() as? PostgresStore)
+            let bodyEnded = Gate()
+            let later = try await store.withDocumentLock("wf") {
+                Task {
+                    await bodyEnded.wait()
+                    return try await store.appendUpdates([(docID: "wf", update: [1])])
+                }
+            }
+            #expect(try await store.documentLockHolders("wf").isEmpty, "released")
+            await bodyEnded.open()
+            #expect(try await later.value == [1])
+        }
+    }
+
     /// A holder whose session died is refused even while nobody else has taken the lock (its session
     /// no longer holds it), and writes outside the lock, or to another document, are not checked.
     @Test func aDeadLockSessionRefusesWritesEvenUntaken() async throws {
