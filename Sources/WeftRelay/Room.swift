@@ -164,7 +164,23 @@ actor Room {
     }
 
     private func load() async throws {
-        let stored = try await services.store.loadDocument(workflowID)
+        try rebuild(from: try await services.store.loadDocument(workflowID))
+        // Re-read the saved workflow: never trust the value we were created with.
+        if let current = try await services.store.workflow(id: workflowID) { base = current }
+        if needsHeal {
+            if services.store.isShared {
+                // Another relay may be healing (or have healed) the same document: heal under its lock,
+                // from the log as it stands then, so no version is written into it twice.
+                try await healUnderLock()
+            } else {
+                try await heal()
+            }
+        }
+        state = .ready
+    }
+
+    /// Makes the document what the store holds, from scratch.
+    private func rebuild(from stored: StoredDocument) throws {
         // Start clean: a failed earlier attempt's document, and any heal it could not commit, go. (Its
         // committer stopped when the commit failed: nothing else is queued while loading.)
         relayUpdates.updates.removeAll()
@@ -189,24 +205,30 @@ actor Room {
             logBytesSinceSnapshot += logged.bytes.count
         }
         lastSequence = max(lastSequence, stored.throughSeq)
-        // Re-read the saved workflow: never trust the value we were created with.
-        if let current = try await services.store.workflow(id: workflowID) { base = current }
-        if needsHeal {
-            if services.store.isShared {
-                // Another relay may be healing (or have healed) the same document: heal under its lock,
-                // from the log as it stands then, so no version is written into it twice.
-                try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
-            } else {
-                try await heal()
-            }
-        }
-        state = .ready
     }
 
     /// Whether the document is empty or behind its saved version.
     private var needsHeal: Bool {
         let inDocument = WorkflowDocument.read(doc)
         return inDocument.id.isEmpty || inDocument.lockVersion < base.lockVersion
+    }
+
+    /// ``healFromLog()`` under the document lock. Should the lock be lost before its commit (refused,
+    /// `StoreError.documentLockLost`), the document is rebuilt from the log and healed again under the
+    /// lock, which whoever took it meanwhile may have done already; the third refusal fails the load.
+    private func healUnderLock() async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
+            } catch StoreError.documentLockLost(let docID) where attempt < 3 {
+                services.logger.warning(
+                    "lost the document lock while healing; reloading the document",
+                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
+                try await reloadFromLog()
+                attempt += 1
+            }
+        }
     }
 
     /// Heals under the document lock: first applies what other relays logged since the load read it.
@@ -223,7 +245,7 @@ actor Room {
         let inDocument = WorkflowDocument.read(doc)
         if inDocument.id.isEmpty {
             WorkflowDocument.write(base, into: doc, origin: RelayOrigin.relay)
-            try await commitRelayUpdates()
+            try await commitReconciled()
             return
         }
         guard inDocument.lockVersion < base.lockVersion else { return }
@@ -233,7 +255,7 @@ actor Room {
         let outcome = Rebaser.apply(
             newVersion: base, oldBase: oldBase ?? inDocument, to: doc, policy: services.configuration.externalUpdatePolicy,
             origin: RelayOrigin.relay)
-        try await commitRelayUpdates()
+        try await commitReconciled()
         await keepDraft(of: outcome, basedOn: inDocument.lockVersion, displacedBy: base.lockVersion)
         services.logger.info(
             "healed a stale document",
@@ -253,6 +275,111 @@ actor Room {
         for update in relayUpdates.updates { enqueue(update, from: nil, onCommitted: nil) }
         relayUpdates.updates.removeAll()
         try await waitForCommits(failOnError: true)
+    }
+
+    /// Commits a heal's or reconcile's updates: with several relays, from under the document lock (see
+    /// ``commitUnderDocumentLock()``); with one, through the group commit like any other.
+    private func commitReconciled() async throws {
+        if services.store.isShared {
+            try await commitUnderDocumentLock()
+        } else {
+            try await commitRelayUpdates()
+        }
+    }
+
+    /// Commits the relay's updates from the task holding the document lock, rather than through the
+    /// group commit: the store then checks the lock in the same transaction and refuses the updates
+    /// (`StoreError.documentLockLost`) if it was lost meanwhile, when another relay may hold it and
+    /// write the same version. Refused, they are dropped, not queued: the document holds them but the
+    /// log never will, and the caller reloads it (``reloadFromLog()``) or its load fails.
+    ///
+    /// Any other failure (the database unreachable) is retried here, still checked, backing off up to a
+    /// second, for as long as the log writer waits for one commit: a database back within that time
+    /// either takes the updates or refuses them. Past it they are queued for the group commit, which
+    /// retries them unchecked, as every commit was before fencing.
+    private func commitUnderDocumentLock() async throws {
+        // What was queued before goes to the log first (a reconcile or heal has waited for it already).
+        try await waitForCommits(failOnError: false)
+        let updates = relayUpdates.updates
+        guard !updates.isEmpty else { return }
+        relayUpdates.updates.removeAll()
+        let store = services.store
+        let entries = updates.map { (docID: workflowID, update: $0) }
+        let giveUp = ContinuousClock.now + Self.lockedCommitLimit
+        var retryDelay = Self.firstRetryDelay
+        while true {
+            do {
+                let sequences = try await StoreWatchdog.answer(within: Self.lockedCommitLimit) {
+                    try await store.appendUpdates(entries)
+                }
+                for (update, sequence) in zip(updates, sequences) {
+                    noteLogged(sequence: sequence, bytes: update.count)
+                    broadcast(.sync(.update(update)), except: nil)
+                }
+                return
+            } catch {
+                if case StoreError.documentLockLost = error { throw error }
+                services.logger.error(
+                    "could not commit under the document lock; retrying",
+                    metadata: [
+                        "workflow": "\(workflowID)", "updates": "\(updates.count)", "error": "\(error)",
+                    ])
+                guard ContinuousClock.now + retryDelay < giveUp, !Task.isCancelled else {
+                    for update in updates { enqueue(update, from: nil, onCommitted: nil) }
+                    try await waitForCommits(failOnError: true)
+                    return
+                }
+                try? await Task.sleep(for: retryDelay)
+                retryDelay = min(retryDelay * 2, .seconds(1))
+            }
+        }
+    }
+
+    /// How long a commit under the document lock may go unanswered (as the log writer's).
+    private static let lockedCommitLimit = Duration.seconds(30)
+
+    /// Makes the document what the log holds again, dropping what it holds beyond (a reconcile whose
+    /// commit was refused), and re-reads its saved version. Client updates are held back meanwhile by
+    /// the caller, and the clients never saw what is dropped (nothing reaches them before the log). The
+    /// database has just answered, but a read that fails is tried again (five times in all, about 3 s).
+    private func reloadFromLog() async throws {
+        var retryDelay = Duration.milliseconds(100)
+        for attempt in 1...5 {
+            do {
+                let stored = try await services.store.loadDocument(workflowID)
+                let current = try await services.store.workflow(id: workflowID)
+                try rebuild(from: stored)
+                if let current { base = current }
+                return
+            } catch where attempt < 5 {
+                try await Task.sleep(for: retryDelay)
+                retryDelay *= 2
+            }
+        }
+    }
+
+    /// ``rebaseFromLog(onto:from:)`` under the document lock. Should the lock be lost before its commit
+    /// (refused, `StoreError.documentLockLost`), the document goes back to what the log holds and the
+    /// reconcile starts again under the lock, which whoever took it meanwhile may have done already
+    /// (then nothing is left to do); after three refusals the error is thrown.
+    private func rebaseUnderLock(
+        onto newVersion: Workflow, from oldBase: Workflow
+    ) async throws -> RebaseOutcome {
+        var attempt = 1
+        while true {
+            do {
+                return try await services.store.withDocumentLock(workflowID) {
+                    try await self.rebaseFromLog(onto: newVersion, from: oldBase)
+                }
+            } catch StoreError.documentLockLost(let docID) {
+                services.logger.warning(
+                    "lost the document lock while reconciling; reloading the document",
+                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
+                try await reloadFromLog()
+                guard attempt < 3 else { throw StoreError.documentLockLost(docID: docID) }
+                attempt += 1
+            }
+        }
     }
 
     // MARK: Committing
@@ -975,9 +1102,7 @@ actor Room {
         let outcome: RebaseOutcome
         if services.store.isShared {
             // Only the relay that wrote the version reconciles it, under the document's lock.
-            outcome = try await services.store.withDocumentLock(workflowID) {
-                try await self.rebaseFromLog(onto: newVersion, from: oldBase)
-            }
+            outcome = try await rebaseUnderLock(onto: newVersion, from: oldBase)
         } else {
             outcome = try await rebase(onto: newVersion, from: oldBase)
         }
@@ -1002,7 +1127,7 @@ actor Room {
         // them (the rebase itself stays queued and is retried).
         await keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
         if !outcome.stillDirty { unsavedEditors.removeAll() }
-        try await commitRelayUpdates()
+        try await commitReconciled()
         return outcome
     }
 

@@ -21,35 +21,38 @@ struct AnswerDeadline: Sendable {
         .timedOut(url: url, seconds: seconds, waitingFor: what)
     }
 
-    /// Runs `body`, one round trip on `connection`. Without an answer within the deadline, the connection
-    /// is closed (which fails the statement at once; the server rolls its transaction back) and the call
-    /// throws ``PostgresStoreError/timedOut(url:seconds:waitingFor:)``.
+    /// Runs `body`, one round trip on `connection`, and returns its answer or fails within the deadline,
+    /// whatever becomes of `body`. Without an answer in time, the connection is closed (which fails the
+    /// statement; the server rolls its transaction back) and the call throws
+    /// ``PostgresStoreError/timedOut(url:seconds:waitingFor:)``.
     ///
-    /// The answer and the deadline race through one ``Outcome``: whichever settles it first wins. An
-    /// answer that arrives after the deadline won is still reported as a timeout (its connection is being
-    /// closed, so whatever it did — a lock taken, a commit — may not hold), and a watchdog that loses
-    /// never closes a connection whose statement had already answered.
+    /// `body` runs in a task of its own and the caller waits for the first of its answer and the
+    /// deadline (one ``Handoff``), so the call returns at the deadline even if `body` never does. That
+    /// happens: postgres-nio 1.33 hands a statement to the connection's channel without a write promise,
+    /// and a channel that has just closed (a session the server terminated, seen before the pool retired
+    /// the connection) drops the statement, whose answer then never comes; closing the connection
+    /// cannot fail a statement that never reached it. An answer that arrives after the deadline won is
+    /// still reported as a timeout (its connection is being closed, so whatever it did — a lock taken, a
+    /// commit — may not hold), and a deadline that loses never closes a connection that had answered.
     @discardableResult
-    func answer<Result>(
+    func answer<Result: Sendable>(
         on connection: PostgresConnection, waitingFor what: @autoclosure () -> String,
-        _ body: () async throws -> Result
+        _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        let outcome = Outcome()
+        let handoff = Handoff<Result>()
+        let timeout = error(waitingFor: what())
         let duration = duration
+        let asking = Task {
+            do { handoff.deliver(try await body()) } catch { handoff.fail(error) }
+        }
         let watchdog = Task {
             try? await Task.sleep(for: duration)
-            guard !Task.isCancelled, outcome.settle(.timedOut) else { return }
+            guard !Task.isCancelled, handoff.fail(timeout) else { return }
+            asking.cancel()
             try? await connection.close()
         }
         defer { watchdog.cancel() }
-        do {
-            let result = try await body()
-            guard outcome.settle(.answered) else { throw self.error(waitingFor: what()) }
-            return result
-        } catch {
-            if !outcome.settle(.answered) { throw self.error(waitingFor: what()) }
-            throw error
-        }
+        return try await handoff.value()
     }
 
     /// Opens a connection of its own (the change listener's, a document lock's) within the deadline.
@@ -132,22 +135,6 @@ struct AnswerDeadline: Sendable {
         }
         defer { returned.open() }
         return try await body(connection)
-    }
-}
-
-/// Who settled a race between an answer and its deadline: the first ``settle(_:)`` wins.
-final class Outcome: Sendable {
-    enum Winner: Sendable { case answered, timedOut }
-
-    private let state = Mutex<Winner?>(nil)
-
-    /// Settles the race for `winner`; false when the other side settled it first.
-    func settle(_ winner: Winner) -> Bool {
-        state.withLock { state in
-            if let state { return state == winner }
-            state = winner
-            return true
-        }
     }
 }
 

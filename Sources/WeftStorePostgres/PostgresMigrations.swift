@@ -11,7 +11,8 @@ import PostgresNIO
 ///
 /// Two things differ from SQLite, each needed only because several relays write at once:
 /// `document_heads` (each document's last sequence number, the row appenders lock to number their
-/// updates) and `deploy_lock.backend_pid` (the server session that holds the lock).
+/// updates), `deploy_lock.backend_pid` (the server session that holds the lock) and
+/// `document_lock_fences` (each document lock's fencing number, bumped by every holder).
 ///
 /// A migration, once released, never changes: a new column or table is a new migration appended here.
 /// Several relays starting at once migrate one at a time (a transaction-level advisory lock).
@@ -20,6 +21,7 @@ enum PostgresMigrations {
         ("v1: workflows, versions, document log, users, audit", v1),
         ("drafts: the unsaved edits a reset discarded", drafts),
         ("v2-sandboxes: sandboxes, their fork points, git sync state", sandboxes),
+        ("pg-document-lock-fences: a number per document lock taken", documentLockFences),
     ]
 
     /// Creates `schema` if missing and applies the migrations it lacks, in one transaction.
@@ -241,6 +243,15 @@ enum PostgresMigrations {
             last_commit TEXT NOT NULL,
             synced_at TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (repository, project)
+        );
+        """
+
+    /// PostgreSQL only: each document lock's fencing number, bumped by whoever takes the lock; a write
+    /// made under the lock checks it in its own transaction (PostgresStore+DocumentLock.swift).
+    private static let documentLockFences = """
+        CREATE TABLE document_lock_fences (
+            doc_id TEXT PRIMARY KEY NOT NULL,
+            fence BIGINT NOT NULL
         );
         """
 }

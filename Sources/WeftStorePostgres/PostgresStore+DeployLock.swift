@@ -13,8 +13,7 @@ extension PostgresStore {
     /// from the holder's own pid through the same store succeeds and refreshes the row.
     public func acquireDeployLock(owner: String, pid: Int32) async throws -> Bool {
         try await deployLock.acquire(
-            configuration: try settings.connectionConfiguration(schema: settings.schema),
-            url: settings.displayURL,
+            configuration: try settings.connectionConfiguration(schema: settings.schema), deadline: deadline,
             logger: logger, owner: owner, pid: pid)
     }
 
@@ -22,7 +21,7 @@ extension PostgresStore {
     /// the advisory lock); also clears a row `pid` left whose session is gone. Returns whether it did.
     @discardableResult
     public func releaseDeployLock(pid: Int32) async throws -> Bool {
-        if try await deployLock.release(pid: pid, logger: logger) { return true }
+        if try await deployLock.release(pid: pid, deadline: deadline, logger: logger) { return true }
         return try await writeSession { sql in
             try await !sql.rows(
                 """
@@ -70,8 +69,8 @@ actor DeployLockSession {
     private static let unlockSQL = "SELECT pg_advisory_unlock(2003199348, hashtext(current_schema()))"
 
     func acquire(
-        configuration: PostgresConnection.Configuration, url: String, logger: Logger, owner: String,
-        pid: Int32
+        configuration: PostgresConnection.Configuration, deadline: AnswerDeadline, logger: Logger,
+        owner: String, pid: Int32
     ) async throws -> Bool {
         if let held, held.connection.isClosed {
             // The server ended the session (and so released the lock): start again.
@@ -79,64 +78,84 @@ actor DeployLockSession {
         }
         if let held {
             guard held.pid == pid else { return false }
-            try await held.connection.query(
-                "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(Date()) WHERE id = 1",
-                logger: logger)
+            let connection = held.connection
+            let date = Date()
+            try await deadline.answer(on: connection, waitingFor: "the deploy lock's row") {
+                try await connection.query(
+                    "UPDATE deploy_lock SET owner = \(owner), acquired_at = \(date) WHERE id = 1",
+                    logger: logger
+                )
+                .collect()
+            }
             return true
         }
-        let connection: PostgresConnection
+        let connection = try await deadline.connect(configuration, id: 2, logger: logger)
         do {
-            connection = try await PostgresConnection.connect(
-                configuration: configuration, id: 2, logger: logger)
-        } catch {
-            throw PostgresStoreError.unreachable(url: url, reason: String(reflecting: error))
-        }
-        do {
-            let got =
+            let got = try await deadline.answer(on: connection, waitingFor: "the deploy lock") {
                 try await connection.query(PostgresQuery(unsafeSQL: Self.tryLock), logger: logger).collect()
-                .first?.decode(Bool.self) ?? false
+                    .first?.decode(Bool.self) ?? false
+            }
             guard got else {
-                try await connection.close()
+                Self.closeInBackground(connection)
                 return false
             }
-            try await connection.query(
-                """
-                INSERT INTO deploy_lock (id, owner, pid, acquired_at, backend_pid)
-                VALUES (1, \(owner), \(pid), \(Date()), pg_backend_pid())
-                ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid,
-                    acquired_at = excluded.acquired_at, backend_pid = excluded.backend_pid
-                """, logger: logger)
+            let date = Date()
+            try await deadline.answer(on: connection, waitingFor: "the deploy lock's row") {
+                try await connection.query(
+                    """
+                    INSERT INTO deploy_lock (id, owner, pid, acquired_at, backend_pid)
+                    VALUES (1, \(owner), \(pid), \(date), pg_backend_pid())
+                    ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid,
+                        acquired_at = excluded.acquired_at, backend_pid = excluded.backend_pid
+                    """, logger: logger
+                ).collect()
+            }
             held = (connection, pid)
             return true
         } catch {
-            _ = try? await connection.close()
-            throw error
+            Self.closeInBackground(connection)
+            throw PostgresStoreError.explained(error)
         }
     }
 
-    func release(pid: Int32, logger: Logger) async throws -> Bool {
+    func release(pid: Int32, deadline: AnswerDeadline, logger: Logger) async throws -> Bool {
         guard let held, held.pid == pid else { return false }
         self.held = nil
         guard !held.connection.isClosed else { return false }
-        try await Self.unlock(held.connection, logger: logger)
-        try await held.connection.close()
+        defer { Self.closeInBackground(held.connection) }
+        do {
+            try await Self.unlock(held.connection, deadline: deadline, logger: logger)
+        } catch {
+            throw PostgresStoreError.explained(error)
+        }
         return true
     }
 
     /// Deletes the row and releases the advisory lock before the connection closes: the server frees a
     /// closed session's locks a moment after the client has gone, and the next holder must not find it
     /// still held.
-    private static func unlock(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: unlockSQL), logger: logger)
+    private static func unlock(
+        _ connection: PostgresConnection, deadline: AnswerDeadline, logger: Logger
+    ) async throws {
+        try await deadline.answer(on: connection, waitingFor: "the deploy lock's release") {
+            _ = try await connection.query("DELETE FROM deploy_lock WHERE id = 1", logger: logger).collect()
+            _ = try await connection.query(PostgresQuery(unsafeSQL: unlockSQL), logger: logger).collect()
+        }
     }
 
-    func close() async {
+    /// Closes the lock's connection without waiting for it: a closing that hangs (a server that stopped
+    /// answering) must not hold up the caller.
+    private static func closeInBackground(_ connection: PostgresConnection) {
+        Task { try? await connection.close() }
+    }
+
+    func close(deadline: AnswerDeadline) async {
         guard let held else { return }
         self.held = nil
         // A session the server ended (a crash, pg_terminate_backend) holds nothing to release.
         guard !held.connection.isClosed else { return }
-        _ = try? await Self.unlock(held.connection, logger: Logger(label: "weft.store.postgres"))
-        _ = try? await held.connection.close()
+        let logger = Logger(label: "weft.store.postgres")
+        _ = try? await Self.unlock(held.connection, deadline: deadline, logger: logger)
+        Self.closeInBackground(held.connection)
     }
 }

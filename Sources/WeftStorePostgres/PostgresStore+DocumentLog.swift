@@ -13,6 +13,10 @@ extension PostgresStore {
     /// The same statement announces each document it wrote with its highest number (`log <seq> <docID>`
     /// on the installation's channel, see ``changes()``), delivered when it commits: relays that hear of
     /// it read the log from their own last number (``loadDocument(_:after:)``).
+    ///
+    /// Made from inside ``withDocumentLock(_:_:)`` for a document in the batch, the append first checks
+    /// that lock in the same transaction and throws `StoreError.documentLockLost`, writing nothing, once
+    /// it is lost.
     @discardableResult
     public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64] {
         guard !batch.isEmpty else { return [] }
@@ -28,38 +32,48 @@ extension PostgresStore {
         let entryDocs = batch.map(\.docID)
         let entryBytes = batch.map { ByteBuffer(bytes: $0.update) }
         let channel = channel
-        let seqs = try await autocommitSession { sql in
-            try await sql.rows(
-                """
-                WITH heads AS (
-                    INSERT INTO document_heads AS h (doc_id, last_seq)
-                    SELECT d.doc_id, COALESCE(s.through_seq, 0) + d.n
-                    FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n)
-                    LEFT JOIN document_snapshots s ON s.doc_id = d.doc_id
-                    ORDER BY d.doc_id COLLATE "C"
-                    ON CONFLICT (doc_id) DO UPDATE SET last_seq = h.last_seq + (
-                        SELECT c.n FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS c(doc_id, n)
-                        WHERE c.doc_id = excluded.doc_id)
-                    RETURNING h.doc_id, h.last_seq
-                ), numbered AS (
-                    SELECT e.doc_id, e.bytes, e.ord, hd.last_seq - d.n + e.k + 1 AS seq
-                    FROM UNNEST(\(entryDocs)::TEXT[], \(entryBytes)::BYTEA[], \(offsets)::BIGINT[])
-                        WITH ORDINALITY AS e(doc_id, bytes, k, ord)
-                    JOIN heads hd ON hd.doc_id = e.doc_id
-                    JOIN UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n) ON d.doc_id = e.doc_id
-                ), logged AS (
-                    INSERT INTO document_log (doc_id, seq, "update", created_at)
-                    SELECT doc_id, seq, bytes, \(Date()) FROM numbered
-                ), announced AS (
-                    SELECT count(*) AS n FROM (
-                        SELECT pg_notify(\(channel), 'log ' || hd.last_seq || ' ' || hd.doc_id) FROM heads hd
-                        WHERE octet_length(hd.doc_id) <= \(ChangeNotice.maximumIDBytes)
-                    ) AS sent
-                )
-                SELECT seq FROM numbered CROSS JOIN announced ORDER BY ord
-                """
-            ).map { try $0.decode(Int64.self) }
-        }
+        let append: PostgresQuery = """
+            WITH heads AS (
+                INSERT INTO document_heads AS h (doc_id, last_seq)
+                SELECT d.doc_id, COALESCE(s.through_seq, 0) + d.n
+                FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n)
+                LEFT JOIN document_snapshots s ON s.doc_id = d.doc_id
+                ORDER BY d.doc_id COLLATE "C"
+                ON CONFLICT (doc_id) DO UPDATE SET last_seq = h.last_seq + (
+                    SELECT c.n FROM UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS c(doc_id, n)
+                    WHERE c.doc_id = excluded.doc_id)
+                RETURNING h.doc_id, h.last_seq
+            ), numbered AS (
+                SELECT e.doc_id, e.bytes, e.ord, hd.last_seq - d.n + e.k + 1 AS seq
+                FROM UNNEST(\(entryDocs)::TEXT[], \(entryBytes)::BYTEA[], \(offsets)::BIGINT[])
+                    WITH ORDINALITY AS e(doc_id, bytes, k, ord)
+                JOIN heads hd ON hd.doc_id = e.doc_id
+                JOIN UNNEST(\(docs)::TEXT[], \(docCounts)::BIGINT[]) AS d(doc_id, n) ON d.doc_id = e.doc_id
+            ), logged AS (
+                INSERT INTO document_log (doc_id, seq, "update", created_at)
+                SELECT doc_id, seq, bytes, \(Date()) FROM numbered
+            ), announced AS (
+                SELECT count(*) AS n FROM (
+                    SELECT pg_notify(\(channel), 'log ' || hd.last_seq || ' ' || hd.doc_id) FROM heads hd
+                    WHERE octet_length(hd.doc_id) <= \(ChangeNotice.maximumIDBytes)
+                ) AS sent
+            )
+            SELECT seq FROM numbered CROSS JOIN announced ORDER BY ord
+            """
+        // Under a document lock (a reconcile or heal writing its changes), the lock is checked in the
+        // same transaction; otherwise the statement is its own transaction.
+        let fences = await heldFences(for: docs)
+        let seqs =
+            if fences.isEmpty {
+                try await autocommitSession { sql in
+                    try await sql.rows(append).map { try $0.decode(Int64.self) }
+                }
+            } else {
+                try await writeSession { sql in
+                    try await sql.check(fences)
+                    return try await sql.rows(append).map { try $0.decode(Int64.self) }
+                }
+            }
         guard seqs.count == batch.count else {
             throw PostgresStoreError.server(
                 "the append returned \(seqs.count) numbers for \(batch.count) updates")
@@ -87,9 +101,12 @@ extension PostgresStore {
 
     /// Compacts as ``WeftStore/compactDocument(_:snapshot:throughSeq:)`` does, holding the document's
     /// head row for the transaction: appends to the document wait, and a second compaction (from another
-    /// relay) sees this one's snapshot and is refused as stale rather than going backwards.
+    /// relay) sees this one's snapshot and is refused as stale rather than going backwards. Under the
+    /// document's lock, refused with `StoreError.documentLockLost` once the lock is lost.
     public func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) async throws {
+        let fences = await heldFences(for: [docID])
         try await writeSession { sql in
+            try await sql.check(fences)
             let head = try await sql.row(
                 "SELECT last_seq FROM document_heads WHERE doc_id = \(docID) FOR UPDATE")?.decode(Int64.self)
             let current =

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import WeftStore
 
 /// Weft's database on PostgreSQL: the same tables, migrations and behaviour as the SQLite ``WeftStore``,
@@ -35,6 +36,9 @@ public final class PostgresStore: WorkflowStorage {
     let changeFeed: ChangeFeed
     /// Names this store in the presence it sends, so that its own listener ignores it.
     let presenceOrigin: String
+    /// Called with the document ids before a write checks its document lock (tests: a lock lost, and
+    /// taken by another relay, between a body's decision and its write).
+    package let beforeFencedWrite = Mutex<(@Sendable ([String]) async -> Void)?>(nil)
 
     private init(
         settings: PostgresSettings, client: PostgresClient, logger: Logger, runTask: Task<Void, Never>
@@ -104,7 +108,7 @@ public final class PostgresStore: WorkflowStorage {
     /// lock if this store holds it and stops the pool. The store is unusable after.
     public func close() async {
         await changeFeed.close()
-        await deployLock.close()
+        await deployLock.close(deadline: deadline)
         runTask.cancel()
         _ = await runTask.value
     }

@@ -79,6 +79,15 @@ final class TestDatabase: @unchecked Sendable {
         return store
     }
 
+    /// The settings of this PostgreSQL database (or of the database named `database` on its server) with
+    /// their own deadline, for a store the test opens and closes itself.
+    func postgresSettings(timeout: Double, database: String? = nil) throws -> PostgresSettings {
+        var settings = try #require(postgres, "a PostgreSQL database")
+        settings.timeout = timeout
+        if let database { settings.database = database }
+        return settings
+    }
+
     /// Takes the deploy lock through `store` and then dies as a crashed holder would: SQLite, a holder
     /// whose process has exited; PostgreSQL, a holder whose server session is killed
     /// (`pg_terminate_backend`, what a crash or a lost network does), its row left behind either way.

@@ -180,7 +180,9 @@ public protocol WorkflowStorage: Sendable {
     func changes() async throws -> AsyncStream<StoreChange>
     /// Runs `body` while holding document `docID`'s lock, which at most one process using the database
     /// holds at a time (PostgreSQL: an advisory lock, released if the holder dies): reconciles, heals and
-    /// compactions of one document never interleave across relays.
+    /// compactions of one document never interleave across relays. Should the lock be lost while `body`
+    /// runs, the appends and compactions of that document `body` makes afterwards throw
+    /// `StoreError.documentLockLost` and write nothing (PostgreSQL; docs/storage.md).
     func withDocumentLock<Result: Sendable>(
         _ docID: String, _ body: @Sendable () async throws -> Result
     ) async throws -> Result

@@ -23,6 +23,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case compactionBeyondLog(docID: String, lastSeq: Int64, requested: Int64)
     /// A value read from the database could not be decoded (a corrupt or foreign row).
     case corruptRow(table: String, key: String, reason: String)
+    /// A write made under document `docID`'s lock was refused because the lock was lost meanwhile (its
+    /// session ended; another process may hold it now): nothing was written. Shared databases only.
+    case documentLockLost(docID: String)
 
     public var description: String {
         switch self {
@@ -44,6 +47,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .compactionBeyondLog(let docID, let lastSeq, let requested):
             "document \(docID) has no update \(requested) to compact through (last is \(lastSeq))"
         case .corruptRow(let table, let key, let reason): "unreadable row \(key) in \(table): \(reason)"
+        case .documentLockLost(let docID):
+            "document \(docID)'s lock was lost (its database session ended) before this write; nothing was written"
         }
     }
 }
