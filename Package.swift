@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Weft: a collaborative workflow editor for the terminal.
 // The targets follow the layering of DESIGN.md: each module imports only those below it.
+import Foundation
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -8,16 +9,39 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// How `weft` is linked on Linux, for the idle relay's memory (issue #5; docs/operations.md "Memory"):
-// the toolchain's lld packs the position-independent executable's relocations (DT_RELR, glibc 2.36 or
-// later) so starting does not read 3 MB of them, and `--no-export-dynamic` undoes the export of every Swift
-// symbol that `-static-stdlib` asks for (nothing looks our symbols up at run time; backtraces read the
-// symbol table). Together they keep ~9 MB of the binary out of a self-contained relay's resident memory.
-let weftLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
-        .when(platforms: [.linux]))
-]
+// How `weft` is linked on Linux, for the idle relay's memory (issue #5; docs/benchmarks.md "Idle RSS").
+// - `-static-stdlib` links with `-export-dynamic`, which exports every Swift symbol of the binary; the
+//   loader then reads 2.5 MB of symbol tables at start (each shared library's lookups search the
+//   executable first). Nothing looks our symbols up at run time, so they are not exported (a crash's
+//   fallback trace then names our frames by address: docs/operations.md says how to symbolise them).
+// - Where it can, the relocations the loader applies at start (3 MB) are packed (DT_RELR, with lld). A
+//   packed binary needs glibc 2.36 or later, so that is done only when the glibc building it has 2.36's
+//   `GLIBC_ABI_DT_RELR` (a binary built here runs here) and the toolchain's `ld.lld` is on PATH.
+// Together: an idle self-contained relay holds ~25 MB instead of ~33 MB.
+let weftLinkerSettings: [LinkerSetting] = {
+    var flags = ["-Xlinker", "--no-export-dynamic"]
+    if buildMachineCanPackRelocations() {
+        flags += ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+    }
+    return [.unsafeFlags(flags, .when(platforms: [.linux]))]
+}()
+
+/// Whether this machine's glibc loads packed relative relocations and an `ld.lld` is on PATH.
+func buildMachineCanPackRelocations() -> Bool {
+    #if os(Linux)
+        let libcPaths = [
+            "/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            "/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6",
+        ]
+        guard let libc = libcPaths.lazy.compactMap({ FileManager.default.contents(atPath: $0) }).first,
+            libc.range(of: Data("GLIBC_ABI_DT_RELR".utf8)) != nil
+        else { return false }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/ld.lld") }
+    #else
+        return false
+    #endif
+}
 
 let package = Package(
     name: "Weft",
