@@ -115,28 +115,48 @@ extension WeftStore {
                     """, arguments: [docID, Data(snapshot), throughSeq, snapshot.count, Date().storeText])
             return try Self.deleteCoveredUpdates(db, docID: docID, throughSeq: throughSeq)
         }
-        while more {
-            more = try pool.write { db in try Self.deleteCoveredUpdates(db, docID: docID, throughSeq: throughSeq) }
-        }
-        try reclaimFreePagesIfWorthIt()
+        // The snapshot is committed: from here on a failure leaves only rows nothing reads, which the
+        // next compaction deletes, so it ends the cleanup without failing the compaction.
+        do {
+            while more {
+                // Deleting covered rows needs no durability (a lost delete leaves such rows): these
+                // commits skip the fsync; the next group commit's makes them durable with its own.
+                more = try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                    var left = false
+                    try db.inTransaction {
+                        left = try Self.deleteCoveredUpdates(db, docID: docID, throughSeq: throughSeq)
+                        return .commit
+                    }
+                    return left
+                }
+            }
+            try reclaimFreePagesIfWorthIt()
+        } catch {}
     }
 
     /// How many covered updates one transaction of a compaction deletes (a few milliseconds' work).
     static let compactionDeleteBatch: Int64 = 2_000
 
-    /// Deletes the oldest ``compactionDeleteBatch`` updates at or before `throughSeq`; returns whether
-    /// any such update is left.
+    /// Deletes the oldest ``compactionDeleteBatch`` updates at or before `throughSeq` — and never past
+    /// the stored snapshot's `through_seq`, whatever happened since the caller's snapshot — and returns
+    /// whether any such update is left.
     private static func deleteCoveredUpdates(_ db: Database, docID: String, throughSeq: Int64) throws -> Bool {
+        let stored =
+            try Int64.fetchOne(
+                db, sql: "SELECT through_seq FROM document_snapshots WHERE doc_id = ?", arguments: [docID]) ?? 0
+        let covered = min(throughSeq, stored)
         guard
             let first = try Int64.fetchOne(
                 db, sql: "SELECT MIN(seq) FROM document_log WHERE doc_id = ?", arguments: [docID]),
-            first <= throughSeq
+            first <= covered
         else { return false }
-        let upTo = min(throughSeq, first + compactionDeleteBatch - 1)
+        let upTo = min(covered, first + compactionDeleteBatch - 1)
         try db.execute(
             sql: "DELETE FROM document_log WHERE doc_id = ? AND seq BETWEEN ? AND ?",
             arguments: [docID, first, upTo])
-        return upTo < throughSeq
+        return upTo < covered
     }
 
     /// How much log the document holds after its snapshot: what "compact when the log outweighs the

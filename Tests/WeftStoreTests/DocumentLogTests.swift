@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import YCRDT
 
@@ -114,7 +115,13 @@ import YCRDT
         let store = try WeftStore.temporary()
         let count = 2 * Int(WeftStore.compactionDeleteBatch) + 5
         try store.appendUpdates((1...count).map { (docID: "d", update: [UInt8($0 % 256)]) })
+        let commits = CommitCounter()
+        store.pool.add(transactionObserver: commits, extent: .observerLifetime)
         try store.compactDocument("d", snapshot: [0xAA], throughSeq: Int64(count - 1))
+        // The snapshot with the first batch, then two more batches: three commits, and the writer is
+        // back to fsyncing every commit (acks rely on it).
+        #expect(commits.count.withLock { $0 } == 3)
+        #expect(try store.settings().synchronous == 2)
         let rows = { (doc: String) in
             try store.pool.read { db in
                 try Int64.fetchAll(
@@ -250,4 +257,13 @@ import YCRDT
         #expect(try store.loadDocument("d").isEmpty)
         #expect(try store.appendUpdate(docID: "d", update: [3]) == 1)
     }
+}
+
+/// Counts the transactions committed on the store's writer.
+private final class CommitCounter: TransactionObserver, Sendable {
+    let count = Mutex(0)
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { count.withLock { $0 += 1 } }
+    func databaseDidRollback(_ db: Database) {}
 }
