@@ -74,6 +74,8 @@ actor Room {
     private var presenceSweep: Task<Void, Never>?
     /// This relay's clients' presence on its way to the other relays sharing the database.
     private var sharedPresence = PresenceCoalescer(interval: Room.presenceShareInterval)
+    /// Awareness clients other relays told this room of: no connection here may take them offline.
+    private var remoteClients: Set<ClientID> = []
     /// The log's sequence number through which the document holds every update: the relay's own and,
     /// when several relays share the database, the others'. Compactions go no further than this.
     private var lastSequence: Int64 = 0
@@ -488,10 +490,11 @@ actor Room {
         if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
     }
 
-    /// Tells the other relays this relay's clients are gone, commits what is queued, then compacts (on
-    /// shutdown). A failing commit does not stop the compaction: the snapshot holds what the document holds.
+    /// Sends the other relays the presence that waits (this relay's clients leaving), commits what is
+    /// queued, then compacts (on shutdown). A failing commit does not stop the compaction: the snapshot
+    /// holds what the document holds.
     func commitAndCompact() async {
-        await sayGoodbyeToOtherRelays()
+        await sendWaitingPresence()
         try? await waitForCommits(failOnError: true)
         await compact()
     }
@@ -735,6 +738,7 @@ actor Room {
         // Only other relays' clients are left, and nobody here to show them to: they are asked for again
         // when someone joins.
         awareness = Self.emptyAwareness(services)
+        remoteClients.removeAll()
         state = .draining
         let delay = services.configuration.unloadAfter
         drainTask = Task { [weak self] in
@@ -879,6 +883,15 @@ actor Room {
         if let taken = decoded.entries.first(where: { others.contains($0.clientID) || $0.clientID == awareness.clientID }) {
             return .error(.unexpectedMessage, "awareness client \(taken.clientID) is not this connection's to announce")
         }
+        // Nor take offline someone another relay serves. (A state for such a client is its own: an
+        // editor that moved here from a relay that went away announces itself again.)
+        let mine = awarenessClients[session.id] ?? []
+        if let taken = decoded.entries.first(where: {
+            $0.state == nil && remoteClients.contains($0.clientID) && !mine.contains($0.clientID)
+        }) {
+            return .error(.unexpectedMessage, "awareness client \(taken.clientID) is another relay's to take offline")
+        }
+        remoteClients.subtract(decoded.entries.map(\.clientID))
         awarenessClients[session.id, default: []].formUnion(decoded.entries.map(\.clientID))
         let changes = awareness.apply(decoded, origin: nil, now: services.now())
         if !changes.isEmpty { broadcast(.awareness(update), except: session.id) }
@@ -910,6 +923,7 @@ actor Room {
                 return
             }
             let theirs = update.entries.filter { !own.contains($0.clientID) && $0.clientID != awareness.clientID }
+            remoteClients.formUnion(theirs.map(\.clientID))
             let changed = awareness.apply(AwarenessUpdate(theirs), origin: nil, now: services.now()).changedClients
             if !changed.isEmpty { broadcast(.awareness(awareness.encodeUpdate(clients: changed)), except: nil) }
         }
@@ -944,9 +958,10 @@ actor Room {
         }
     }
 
-    /// The relay is stopping and its connections are closing: tells the other relays at once that this
-    /// relay's clients are gone (with what else waits to go), rather than leaving them to the timeout.
-    private func sayGoodbyeToOtherRelays() async {
+    /// The relay is stopping: sends the presence waiting for the other relays now rather than after the
+    /// interval (its connections' leaves, usually), with any client still here marked offline, once the
+    /// send in flight is done (waiting a second at most), so they need not wait for the timeout.
+    private func sendWaitingPresence() async {
         guard services.store.isShared else { return }
         let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
         // Offline at the clock the others know wins (y-protocols awareness).
@@ -954,8 +969,11 @@ actor Room {
             awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
         }
         _ = sharedPresence.add(gone, now: services.now())
-        guard let update = sharedPresence.flush(now: services.now()) else { return }
+        let patience = ContinuousClock.now + .seconds(1)
+        while sharedPresence.isSending, ContinuousClock.now < patience { try? await Task.sleep(for: .milliseconds(5)) }
+        guard !sharedPresence.isSending, let update = sharedPresence.flush(now: services.now()) else { return }
         await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
+        _ = sharedPresence.sent(now: services.now())
     }
 
     private func startPresenceSweep() {

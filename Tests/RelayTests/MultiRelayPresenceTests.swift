@@ -71,6 +71,32 @@ extension RelaySuite.MultiRelay {
         }
     }
 
+    /// A connection speaks for its own clients only, across relays too: Mallory on relay B cannot take
+    /// Ann, served by relay A, offline (refused with an error); Bob on B still sees Ann, and Ann's own
+    /// moves still reach him.
+    @Test func aConnectionCannotTakeAnotherRelaysEditorOffline() throws {
+        try withSharedRelays(2) { relays, _ in
+            let project = try DeployedProject.deploy(to: relays[0])
+            let ann = try TestEditor(socket: relays[0].socket, workflow: project.workflow1, as: "ann")
+            let bob = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "bob")
+            let mallory = try TestEditor(socket: relays[1].socket, workflow: project.workflow1, as: "mallory")
+            let annID = ann.doc.clientID
+            try Self.announce(ann, clock: 1, Self.state("Ann", at: "webhook job"))
+            try bob.waitUntil(timeout: .seconds(10), "Bob sees Ann") { Self.presence(seenBy: bob)[annID] != nil }
+            try mallory.waitUntil(timeout: .seconds(10), "Mallory sees Ann") {
+                Self.presence(seenBy: mallory)[annID] != nil
+            }
+
+            try mallory.send(.awareness(AwarenessUpdate([.init(clientID: annID, clock: 99, state: nil)]).encoded()))
+            let message = try mallory.takeError(.unexpectedMessage)
+            #expect(message.contains("\(annID)"), "\(message)")
+            try Self.announce(ann, clock: 2, Self.state("Ann", at: "nightly job"))
+            try bob.waitUntil(timeout: .seconds(10), "Bob still sees Ann, and her move") {
+                Self.presence(seenBy: bob)[annID] == Self.state("Ann", at: "nightly job")
+            }
+        }
+    }
+
     /// Relay A is SIGKILLed: nobody is left to say its editors left, so relay B drops their presence
     /// after the presence timeout (3 s here) — but not before, while they renew it. A restarted relay A
     /// brings none of it back: its new editor sees Bob, never Ann.
