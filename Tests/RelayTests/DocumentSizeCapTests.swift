@@ -56,7 +56,7 @@ import YCRDT
         #expect(code == ErrorCode.documentTooLarge.rawValue)
         #expect(accepted >= 25, "the cap allows up to 64 KB: \(accepted) updates of 2 KB were taken")
         await room.commitAndCompact()
-        let stored = try store.loadDocument("w")
+        let stored = try await store.loadDocument("w")
         let reloaded = Doc()
         if let snapshot = stored.snapshot { try reloaded.applyUpdate(snapshot) }
         for logged in stored.updates { try reloaded.applyUpdate(logged.bytes) }

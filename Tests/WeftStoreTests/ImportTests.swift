@@ -133,7 +133,7 @@ import YCRDT
     @Test func concurrentImportsEndWithTheLastCommit() async throws {
         let store = try WeftStore.temporary()
         let base = Samples.richWorkflow()
-        _ = try store.importProject(
+        _ = try await store.importProject(
             project([base]), actor: Samples.deployer, source: .deploy, expectedVersions: nil)
         for round in 0..<25 {
             func variant(_ label: String) -> Project {
