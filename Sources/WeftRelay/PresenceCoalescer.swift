@@ -1,21 +1,31 @@
+import WeftStore
 import YCRDT
 
-/// Gathers a room's presence for the other relays (issue #9) so that it goes out at most once per
-/// ``interval``: entries added meanwhile are merged, the newest entry of each client winning (the higher
-/// clock; at an equal clock, "offline"), as y-protocols awareness would apply them.
+/// Gathers a relay's presence for the other relays (issue #9), all its rooms', so that it goes out at most
+/// once per ``interval`` in one batch: entries added meanwhile are merged per workflow, the newest entry of
+/// each client winning (the higher clock; at an equal clock, "offline"), as y-protocols awareness would
+/// apply them; a workflow's query ("who is here") asked meanwhile goes once.
 ///
-/// One update is sent at a time: what is added while one is being sent waits until ``sent(now:)``, so a
-/// slow database never has more than one presence notification of a room waiting for it.
+/// One batch is sent at a time: what is added while one is being sent waits until ``sent(now:)``, so a
+/// slow database never has more than one presence send of the relay waiting for it.
 ///
-/// It reads no clock and starts no task: the room passes the time (its ``RelayServices/now()``), schedules
-/// the flush ``add(_:now:)`` or ``sent(now:)`` asks for and sends what ``flush(now:)`` returns.
+/// It reads no clock and starts no task: its owner (``PresenceSender``) passes the time, schedules the
+/// flush ``add(_:workflowID:now:)`` or ``sent(now:)`` asks for and sends what ``flush(now:)`` returns.
 struct PresenceCoalescer {
+    /// What waits for one workflow.
+    private struct Pending {
+        /// The entries waiting, by client.
+        var entries: [ClientID: AwarenessUpdate.Entry] = [:]
+        /// Their clients in the order first added, so that a flush keeps it.
+        var order: [ClientID] = []
+        var query = false
+    }
+
     /// The least time between two flushes.
     let interval: Duration
-    /// The entries waiting, by client.
-    private var pending: [ClientID: AwarenessUpdate.Entry] = [:]
-    /// Their clients in the order first added, so that a flush keeps it.
-    private var order: [ClientID] = []
+    private var pending: [String: Pending] = [:]
+    /// The workflows waiting, in the order first added.
+    private var workflows: [String] = []
     private var lastFlush: Duration?
     /// Whether a flush was asked for and has not happened yet.
     private(set) var isFlushScheduled = false
@@ -29,19 +39,34 @@ struct PresenceCoalescer {
     /// Whether nothing waits.
     var isEmpty: Bool { pending.isEmpty }
 
-    /// Merges `entries` into what waits. Returns after how long to flush when a flush must be scheduled
-    /// (`.zero`: now), nil when one already is or there is nothing to send.
-    mutating func add(_ entries: [AwarenessUpdate.Entry], now: Duration) -> Duration? {
-        for entry in entries {
-            if let waiting = pending[entry.clientID] {
-                let newer = entry.clock > waiting.clock || (entry.clock == waiting.clock && entry.state == nil)
-                if newer { pending[entry.clientID] = entry }
-            } else {
-                pending[entry.clientID] = entry
-                order.append(entry.clientID)
+    /// Merges `entries` of workflow `workflowID` into what waits. Returns after how long to flush when a
+    /// flush must be scheduled (`.zero`: now), nil when one already is or there is nothing to send.
+    mutating func add(_ entries: [AwarenessUpdate.Entry], workflowID: String, now: Duration) -> Duration? {
+        guard !entries.isEmpty else { return scheduleIfNeeded(now: now) }
+        update(workflowID) { waiting in
+            for entry in entries {
+                if let old = waiting.entries[entry.clientID] {
+                    let newer = entry.clock > old.clock || (entry.clock == old.clock && entry.state == nil)
+                    if newer { waiting.entries[entry.clientID] = entry }
+                } else {
+                    waiting.entries[entry.clientID] = entry
+                    waiting.order.append(entry.clientID)
+                }
             }
         }
         return scheduleIfNeeded(now: now)
+    }
+
+    /// Asks the other relays who is present on workflow `workflowID`, with the next flush. Returns as
+    /// ``add(_:workflowID:now:)`` does.
+    mutating func addQuery(workflowID: String, now: Duration) -> Duration? {
+        update(workflowID) { $0.query = true }
+        return scheduleIfNeeded(now: now)
+    }
+
+    private mutating func update(_ workflowID: String, _ change: (inout Pending) -> Void) {
+        if pending[workflowID] == nil { workflows.append(workflowID) }
+        change(&pending[workflowID, default: Pending()])
     }
 
     private mutating func scheduleIfNeeded(now: Duration) -> Duration? {
@@ -51,21 +76,31 @@ struct PresenceCoalescer {
         return max(.zero, lastFlush + interval - now)
     }
 
-    /// Takes what waits, as one awareness update (nil when nothing does), and counts the interval from now.
-    /// Until ``sent(now:)``, nothing more is scheduled.
-    mutating func flush(now: Duration) -> AwarenessUpdate? {
+    /// Takes what waits, each workflow's update (its clients' entries as one awareness update) then its
+    /// query, the workflows in the order they came (empty when nothing waits, or while a batch is being
+    /// sent), and counts the interval from now. Until ``sent(now:)``, nothing more is scheduled.
+    mutating func flush(now: Duration) -> [WorkflowPresenceSignal] {
         isFlushScheduled = false
-        guard !pending.isEmpty else { return nil }
+        guard !pending.isEmpty, !isSending else { return [] }
         lastFlush = now
         isSending = true
-        let update = AwarenessUpdate(order.compactMap { pending[$0] })
+        let batch = workflows.flatMap { workflowID -> [WorkflowPresenceSignal] in
+            guard let waiting = pending[workflowID] else { return [] }
+            var signals: [WorkflowPresenceSignal] = []
+            if !waiting.order.isEmpty {
+                let update = AwarenessUpdate(waiting.order.compactMap { waiting.entries[$0] })
+                signals.append(WorkflowPresenceSignal(workflowID: workflowID, signal: .update(update.encoded())))
+            }
+            if waiting.query { signals.append(WorkflowPresenceSignal(workflowID: workflowID, signal: .query)) }
+            return signals
+        }
         pending = [:]
-        order = []
-        return update
+        workflows = []
+        return batch
     }
 
-    /// The update ``flush(now:)`` returned was sent (or given up on). Returns after how long to flush what
-    /// was added meanwhile, as ``add(_:now:)`` does.
+    /// The batch ``flush(now:)`` returned was sent (or given up on). Returns after how long to flush what
+    /// was added meanwhile, as ``add(_:workflowID:now:)`` does.
     mutating func sent(now: Duration) -> Duration? {
         isSending = false
         return scheduleIfNeeded(now: now)

@@ -148,6 +148,8 @@ public final class RelayServer: Service, Sendable {
             "clients": .integer(Int64(await connections.count)),
             "log_queue": .integer(Int64(await services.logWriter.queueDepth)),
             "log_commits": .integer(Int64(await services.logWriter.committedBatches)),
+            "presence_sends": .integer(Int64(services.presence.sentBatches)),
+            "presence_signals": .integer(Int64(services.presence.sentSignals)),
             "send_queue_bytes": await connections.sendQueueBytes,
             "store_bytes": .integer((try? await services.store.storeSize()) ?? -1),
             "socket": .string(services.configuration.socketPath),

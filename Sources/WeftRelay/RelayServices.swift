@@ -13,14 +13,23 @@ final class RelayServices: Sendable {
     let configuration: RelayConfiguration
     let logger: Logger
     let startedAt: ContinuousClock.Instant
+    /// This relay's presence for the other relays sharing the database, every room's in one send.
+    let presence: PresenceSender
 
     init(store: any WorkflowStorage, configuration: RelayConfiguration, logger: Logger) {
         self.store = store
         self.logWriter = LogWriter(store: store, metrics: metrics)
         self.configuration = configuration
         self.logger = logger
-        self.startedAt = .now
+        let startedAt = ContinuousClock.now
+        self.startedAt = startedAt
+        self.presence = PresenceSender(
+            interval: Self.presenceShareInterval, now: { ContinuousClock.now - startedAt },
+            send: { await store.sendPresence($0) })
     }
+
+    /// The least time between two presence sends of the relay to the other relays.
+    static let presenceShareInterval = Duration.milliseconds(50)
 
     /// Time since the relay started, the clock awareness timeouts count in.
     func now() -> Duration { ContinuousClock.now - startedAt }

@@ -72,8 +72,6 @@ actor Room {
     private var awareness: Awareness
     /// Drops presence nobody renewed (runs while anyone is joined).
     private var presenceSweep: Task<Void, Never>?
-    /// This relay's clients' presence on its way to the other relays sharing the database.
-    private var sharedPresence = PresenceCoalescer(interval: Room.presenceShareInterval)
     /// Awareness clients other relays told this room of: no connection here may take them offline.
     private var remoteClients: Set<ClientID> = []
     /// The log's sequence number through which the document holds every update: the relay's own and,
@@ -903,9 +901,6 @@ actor Room {
 
     // MARK: Presence across relays
 
-    /// The least time between two presence notifications of one room to the other relays.
-    static let presenceShareInterval = Duration.milliseconds(50)
-
     /// Takes presence another relay sent for this workflow (several relays on one database). An update is
     /// applied with the usual rules, the presence timeout included, and passed on to this relay's clients;
     /// it never changes the clients of this relay's own connections, which speak for themselves. A query
@@ -932,13 +927,12 @@ actor Room {
     /// Asks the other relays serving this workflow who is present on them (the first join).
     private func askOtherRelaysForPresence() {
         guard services.store.isShared else { return }
-        let store = services.store
-        let workflowID = workflowID
-        Task { await store.sendPresence(.query, workflowID: workflowID) }
+        services.presence.ask(workflowID: workflowID)
     }
 
-    /// Passes the current entries of these clients of this relay to the other relays, at most once per
-    /// ``presenceShareInterval`` (the newest entry of each client wins meanwhile).
+    /// Passes the current entries of these clients of this relay to the other relays, with the relay's
+    /// next presence send (``PresenceSender``: at most once per ``RelayServices/presenceShareInterval``
+    /// for all rooms, the newest entry of each client winning meanwhile).
     private func sharePresence(of clients: [ClientID]) {
         guard services.store.isShared, !clients.isEmpty else { return }
         let entries = clients.compactMap { client in
@@ -946,21 +940,12 @@ actor Room {
                 AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: awareness.states[client])
             }
         }
-        if let delay = sharedPresence.add(entries, now: services.now()) { flushSharedPresence(after: delay) }
-    }
-
-    private func flushSharedPresence(after delay: Duration) {
-        Task {
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            guard let update = sharedPresence.flush(now: services.now()) else { return }
-            await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
-            if let delay = sharedPresence.sent(now: services.now()) { flushSharedPresence(after: delay) }
-        }
+        services.presence.share(entries, workflowID: workflowID)
     }
 
     /// The relay is stopping: sends the presence waiting for the other relays now rather than after the
     /// interval (its connections' leaves, usually), with any client still here marked offline, once the
-    /// send in flight is done (waiting a second at most), so they need not wait for the timeout.
+    /// relay's send in flight is done (waiting a second at most), so they need not wait for the timeout.
     private func sendWaitingPresence() async {
         guard services.store.isShared else { return }
         let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
@@ -968,12 +953,8 @@ actor Room {
         let gone = own.sorted().compactMap { client in
             awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
         }
-        _ = sharedPresence.add(gone, now: services.now())
-        let patience = ContinuousClock.now + .seconds(1)
-        while sharedPresence.isSending, ContinuousClock.now < patience { try? await Task.sleep(for: .milliseconds(5)) }
-        guard !sharedPresence.isSending, let update = sharedPresence.flush(now: services.now()) else { return }
-        await services.store.sendPresence(.update(update.encoded()), workflowID: workflowID)
-        _ = sharedPresence.sent(now: services.now())
+        services.presence.share(gone, workflowID: workflowID)
+        await services.presence.sendWaiting()
     }
 
     private func startPresenceSweep() {

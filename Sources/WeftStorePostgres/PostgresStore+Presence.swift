@@ -9,11 +9,23 @@ extension PostgresStore {
     /// 8,000-byte limit is left out, and a notification that cannot be sent is dropped, each with a debug
     /// log: presence is best effort, and the presence timeout clears what is never renewed.
     public func sendPresence(_ signal: PresenceSignal, workflowID: String) async {
-        let (payloads, dropped) = PresenceNotice.payloads(signal, workflowID: workflowID, origin: presenceOrigin)
-        if dropped > 0 {
-            logger.debug(
-                "presence too large for a notification was not sent to the other relays",
-                metadata: ["workflow": "\(workflowID)", "clients": "\(dropped)"])
+        await sendPresence([WorkflowPresenceSignal(workflowID: workflowID, signal: signal)])
+    }
+
+    /// Sends several workflows' presence as ``sendPresence(_:workflowID:)`` sends one's, all in one
+    /// statement of one transaction: however many workflows it holds, the batch takes one connection of
+    /// the pool once, and PostgreSQL's notification lock once.
+    public func sendPresence(_ batch: [WorkflowPresenceSignal]) async {
+        var payloads: [String] = []
+        for item in batch {
+            let (sent, dropped) = PresenceNotice.payloads(
+                item.signal, workflowID: item.workflowID, origin: presenceOrigin)
+            if dropped > 0 {
+                logger.debug(
+                    "presence too large for a notification was not sent to the other relays",
+                    metadata: ["workflow": "\(item.workflowID)", "clients": "\(dropped)"])
+            }
+            payloads += sent
         }
         guard !payloads.isEmpty else { return }
         do {
@@ -28,7 +40,7 @@ extension PostgresStore {
         } catch {
             logger.debug(
                 "presence was not sent to the other relays",
-                metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
+                metadata: ["workflows": "\(Set(batch.map(\.workflowID)).count)", "error": "\(error)"])
         }
     }
 }

@@ -78,4 +78,46 @@ import YCRDT
             #expect(theirs.changes.filter { if case .presence = $0 { true } else { false } }.count == 2)
         }
     }
+
+    /// A relay's batch, several workflows' presence in one call, reaches another store as each
+    /// workflow's own signals: a small update whole, a large one split by client (every client
+    /// arriving, for that workflow only), and a query; none comes back to the sender.
+    @Test func aBatchReachesAnotherStoreAsEachWorkflowsSignals() async throws {
+        try await withDatabase(.postgres) { database in
+            let sender = try await Conformance.postgresStore(database)
+            let other = try await Conformance.postgresStore(database)
+            let theirs = Conformance.Inbox(try await other.changes())
+            let mine = Conformance.Inbox(try await sender.changes())
+            defer {
+                theirs.stop()
+                mine.stop()
+            }
+            let small = AwarenessUpdate([Self.entry(1, nameBytes: 4), .init(clientID: 2, clock: 3, state: nil)])
+            let large = (10...15).map { Self.entry(ClientID($0), clock: UInt64($0), nameBytes: 2000) }
+            await sender.sendPresence([
+                WorkflowPresenceSignal(workflowID: "wf-1", signal: .update(small.encoded())),
+                WorkflowPresenceSignal(workflowID: "wf-2", signal: .update(AwarenessUpdate(large).encoded())),
+                WorkflowPresenceSignal(workflowID: "wf-3", signal: .query),
+            ])
+            #expect(await theirs.waitFor(.presence(workflowID: "wf-1", .update(small.encoded()))))
+            #expect(await theirs.waitFor(.presence(workflowID: "wf-3", .query)))
+            func entries(of workflowID: String) -> [AwarenessUpdate.Entry] {
+                theirs.changes.flatMap { change -> [AwarenessUpdate.Entry] in
+                    guard case .presence(workflowID, .update(let bytes)) = change else { return [] }
+                    return (try? AwarenessUpdate(decoding: bytes).entries) ?? []
+                }
+            }
+            let until = ContinuousClock.now + .seconds(10)
+            while entries(of: "wf-2").count < large.count, ContinuousClock.now < until {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(entries(of: "wf-2") == large, "every client of the large update, once, in order")
+            #expect(entries(of: "wf-1") == small.entries)
+            let presence = theirs.changes.filter { if case .presence = $0 { true } else { false } }
+            #expect(presence.count > 3, "the large update went in several notifications")
+            // What the sender hears is only its own: nothing.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!mine.changes.contains { if case .presence = $0 { true } else { false } })
+        }
+    }
 }

@@ -191,6 +191,10 @@ public protocol WorkflowStorage: Sendable {
     /// stored, a signal too large for the transport is dropped, a failure is logged, not thrown. A store
     /// nobody else uses (``isShared`` false) sends nothing.
     func sendPresence(_ signal: PresenceSignal, workflowID: String) async
+    /// Passes several workflows' presence at once, in order, as ``sendPresence(_:workflowID:)`` passes
+    /// each (a relay sends its rooms' together, so that presence takes one database round trip however
+    /// many rooms have it). Best effort, as that is.
+    func sendPresence(_ batch: [WorkflowPresenceSignal]) async
 
     // MARK: Size
 
@@ -201,6 +205,11 @@ public protocol WorkflowStorage: Sendable {
 extension WorkflowStorage {
     /// No other process listens: there is nobody to tell.
     public func sendPresence(_ signal: PresenceSignal, workflowID: String) async {}
+
+    /// Sends each signal in turn (nothing, for a store nobody else uses).
+    public func sendPresence(_ batch: [WorkflowPresenceSignal]) async {
+        for item in batch { await sendPresence(item.signal, workflowID: item.workflowID) }
+    }
 }
 
 /// The SQLite store satisfies the protocol with its own synchronous methods.
