@@ -23,6 +23,12 @@ import YCRDT
 ///
 /// A failed commit keeps its updates queued, in order, and is retried (backing off up to a second):
 /// the live document already holds them. Their clients get no ack until they are committed.
+///
+/// The room is written in four files, one concern each: this one (loading, committing, sessions, sync,
+/// save, status), `Room+ExternalWrites.swift` (deploys, merges, syncs, restores and drafts),
+/// `Room+SharedDatabase.swift` (several relays on one database: following their log, document locks)
+/// and `Room+Presence.swift` (presence across relays). Its state is internal rather than private so that
+/// those extensions reach it; nothing outside the room touches it.
 actor Room {
     enum State: String, Sendable {
         case loading, ready, draining, unloading, unloaded
@@ -46,7 +52,7 @@ actor Room {
     }
 
     /// An update applied to the document and waiting for its commit.
-    private struct PendingCommit {
+    struct PendingCommit {
         /// Its place in the room's commit order (1, 2, …).
         let ticket: Int
         let update: [UInt8]
@@ -57,45 +63,45 @@ actor Room {
 
     let workflowID: String
     let projectID: String
-    private let services: RelayServices
+    let services: RelayServices
     private let onUnloaded: @Sendable (Room) async -> Void
     private(set) var state: State = .loading
     private var loadTask: Task<Void, any Error>?
     private var drainTask: Task<Void, Never>?
-    private var unloadWaiters: [Waiter] = []
-    private var doc = Doc()
+    var unloadWaiters: [Waiter] = []
+    var doc = Doc()
     /// The saved workflow the document is based on (the database's current version).
-    private var base: Workflow
-    private var sessions: [UInt64: SessionHandle] = [:]
+    var base: Workflow
+    var sessions: [UInt64: SessionHandle] = [:]
     /// Awareness client ids each session announced, to clear them when it leaves.
-    private var awarenessClients: [UInt64: Set<ClientID>] = [:]
-    private var awareness: Awareness
+    var awarenessClients: [UInt64: Set<ClientID>] = [:]
+    var awareness: Awareness
     /// Drops presence nobody renewed (runs while anyone is joined).
-    private var presenceSweep: Task<Void, Never>?
+    var presenceSweep: Task<Void, Never>?
     /// Awareness clients other relays told this room of: no connection here may take them offline.
-    private var remoteClients: Set<ClientID> = []
+    var remoteClients: Set<ClientID> = []
     /// The log's sequence number through which the document holds every update: the relay's own and,
     /// when several relays share the database, the others'. Compactions go no further than this.
-    private var lastSequence: Int64 = 0
+    var lastSequence: Int64 = 0
     /// Sequence numbers of the relay's own commits beyond a gap after `lastSequence` (another relay
     /// wrote in between): in the document already, waiting for the catch-up to fill the gap.
-    private var committedAhead: Set<Int64> = []
+    var committedAhead: Set<Int64> = []
     /// Whether a catch-up reads the log now (since when), and whether another was asked for meanwhile.
-    private var catchingUp = false
-    private var catchUpStarted = Duration.zero
-    private var catchUpAgain = false
+    var catchingUp = false
+    var catchUpStarted = Duration.zero
+    var catchUpAgain = false
     /// Since when the document has lacked the stored version (see ``takeOverAbandonedVersion()``).
-    private var behindSince: Duration?
-    private var logBytesSinceSnapshot = 0
+    var behindSince: Duration?
+    var logBytesSinceSnapshot = 0
     /// The size of the stored snapshot: with the log since, a bound on the document's encoded size that
     /// is cheap to keep (the size cap checks it before it encodes the document).
-    private var snapshotBytes = 0
+    var snapshotBytes = 0
     /// Updates the relay's own transactions produced, waiting to be committed and forwarded.
-    private let relayUpdates = UpdateCollector()
+    let relayUpdates = UpdateCollector()
     /// Who edited the document since its base last changed: the people a discarded draft names.
-    private var unsavedEditors: Set<String> = []
+    var unsavedEditors: Set<String> = []
     /// Updates in the document that the log does not hold yet, in commit order.
-    private var uncommitted: [PendingCommit] = []
+    var uncommitted: [PendingCommit] = []
     /// The bytes of `uncommitted`, kept with it: the size cap reads it for every client update.
     private var uncommittedBytes = 0
     /// Writes `uncommitted` while it is not empty.
@@ -180,7 +186,7 @@ actor Room {
     }
 
     /// Makes the document what the store holds, from scratch.
-    private func rebuild(from stored: StoredDocument) throws {
+    func rebuild(from stored: StoredDocument) throws {
         // Start clean: a failed earlier attempt's document, and any heal it could not commit, go. (Its
         // committer stopped when the commit failed: nothing else is queued while loading.)
         relayUpdates.updates.removeAll()
@@ -213,26 +219,8 @@ actor Room {
         return inDocument.id.isEmpty || inDocument.lockVersion < base.lockVersion
     }
 
-    /// ``healFromLog()`` under the document lock. Should the lock be lost before its commit (refused,
-    /// `StoreError.documentLockLost`), the document is rebuilt from the log and healed again under the
-    /// lock, which whoever took it meanwhile may have done already; the third refusal fails the load.
-    private func healUnderLock() async throws {
-        var attempt = 1
-        while true {
-            do {
-                return try await services.store.withDocumentLock(workflowID) { try await self.healFromLog() }
-            } catch StoreError.documentLockLost(let docID) where attempt < 3 {
-                services.logger.warning(
-                    "lost the document lock while healing; reloading the document",
-                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
-                try await reloadFromLog()
-                attempt += 1
-            }
-        }
-    }
-
     /// Heals under the document lock: first applies what other relays logged since the load read it.
-    private func healFromLog() async throws {
+    func healFromLog() async throws {
         applyLogged(try await services.store.loadDocument(workflowID, after: lastSequence))
         if let current = try await services.store.workflow(id: workflowID), current.lockVersion > base.lockVersion {
             base = current
@@ -270,7 +258,7 @@ actor Room {
     /// Throws when a commit fails (disk full); the updates stay queued, in order, and are retried: the
     /// live document already holds them, so dropping them would leave every client without a change
     /// later updates build on.
-    private func commitRelayUpdates() async throws {
+    func commitRelayUpdates() async throws {
         guard !relayUpdates.updates.isEmpty else { return }
         for update in relayUpdates.updates { enqueue(update, from: nil, onCommitted: nil) }
         relayUpdates.updates.removeAll()
@@ -279,7 +267,7 @@ actor Room {
 
     /// Commits a heal's or reconcile's updates: with several relays, from under the document lock (see
     /// ``commitUnderDocumentLock()``); with one, through the group commit like any other.
-    private func commitReconciled() async throws {
+    func commitReconciled() async throws {
         if services.store.isShared {
             try await commitUnderDocumentLock()
         } else {
@@ -287,105 +275,10 @@ actor Room {
         }
     }
 
-    /// Commits the relay's updates from the task holding the document lock, rather than through the
-    /// group commit: the store then checks the lock in the same transaction and refuses the updates
-    /// (`StoreError.documentLockLost`) if it was lost meanwhile, when another relay may hold it and
-    /// write the same version. Refused, they are dropped, not queued: the document holds them but the
-    /// log never will, and the caller reloads it (``reloadFromLog()``) or its load fails.
-    ///
-    /// Any other failure (the database unreachable) is retried here, still checked, backing off up to a
-    /// second, for as long as the log writer waits for one commit: a database back within that time
-    /// either takes the updates or refuses them. Past it they are queued for the group commit, which
-    /// retries them unchecked, as every commit was before fencing.
-    private func commitUnderDocumentLock() async throws {
-        // What was queued before goes to the log first (a reconcile or heal has waited for it already).
-        try await waitForCommits(failOnError: false)
-        let updates = relayUpdates.updates
-        guard !updates.isEmpty else { return }
-        relayUpdates.updates.removeAll()
-        let store = services.store
-        let entries = updates.map { (docID: workflowID, update: $0) }
-        let giveUp = ContinuousClock.now + Self.lockedCommitLimit
-        var retryDelay = Self.firstRetryDelay
-        while true {
-            do {
-                let sequences = try await StoreWatchdog.answer(within: Self.lockedCommitLimit) {
-                    try await store.appendUpdates(entries)
-                }
-                for (update, sequence) in zip(updates, sequences) {
-                    noteLogged(sequence: sequence, bytes: update.count)
-                    broadcast(.sync(.update(update)), except: nil)
-                }
-                return
-            } catch {
-                if case StoreError.documentLockLost = error { throw error }
-                services.logger.error(
-                    "could not commit under the document lock; retrying",
-                    metadata: [
-                        "workflow": "\(workflowID)", "updates": "\(updates.count)", "error": "\(error)",
-                    ])
-                guard ContinuousClock.now + retryDelay < giveUp, !Task.isCancelled else {
-                    for update in updates { enqueue(update, from: nil, onCommitted: nil) }
-                    try await waitForCommits(failOnError: true)
-                    return
-                }
-                try? await Task.sleep(for: retryDelay)
-                retryDelay = min(retryDelay * 2, .seconds(1))
-            }
-        }
-    }
-
-    /// How long a commit under the document lock may go unanswered (as the log writer's).
-    private static let lockedCommitLimit = Duration.seconds(30)
-
-    /// Makes the document what the log holds again, dropping what it holds beyond (a reconcile whose
-    /// commit was refused), and re-reads its saved version. Client updates are held back meanwhile by
-    /// the caller, and the clients never saw what is dropped (nothing reaches them before the log). The
-    /// database has just answered, but a read that fails is tried again (five times in all, about 3 s).
-    private func reloadFromLog() async throws {
-        var retryDelay = Duration.milliseconds(100)
-        for attempt in 1...5 {
-            do {
-                let stored = try await services.store.loadDocument(workflowID)
-                let current = try await services.store.workflow(id: workflowID)
-                try rebuild(from: stored)
-                if let current { base = current }
-                return
-            } catch where attempt < 5 {
-                try await Task.sleep(for: retryDelay)
-                retryDelay *= 2
-            }
-        }
-    }
-
-    /// ``rebaseFromLog(onto:from:)`` under the document lock. Should the lock be lost before its commit
-    /// (refused, `StoreError.documentLockLost`), the document goes back to what the log holds and the
-    /// reconcile starts again under the lock, which whoever took it meanwhile may have done already
-    /// (then nothing is left to do); after three refusals the error is thrown.
-    private func rebaseUnderLock(
-        onto newVersion: Workflow, from oldBase: Workflow
-    ) async throws -> RebaseOutcome {
-        var attempt = 1
-        while true {
-            do {
-                return try await services.store.withDocumentLock(workflowID) {
-                    try await self.rebaseFromLog(onto: newVersion, from: oldBase)
-                }
-            } catch StoreError.documentLockLost(let docID) {
-                services.logger.warning(
-                    "lost the document lock while reconciling; reloading the document",
-                    metadata: ["workflow": "\(docID)", "attempt": "\(attempt)"])
-                try await reloadFromLog()
-                guard attempt < 3 else { throw StoreError.documentLockLost(docID: docID) }
-                attempt += 1
-            }
-        }
-    }
-
     // MARK: Committing
 
     /// Queues an update the document already holds for the group commit.
-    private func enqueue(_ update: [UInt8], from sender: UInt64?, onCommitted: (@Sendable () -> Void)?) {
+    func enqueue(_ update: [UInt8], from sender: UInt64?, onCommitted: (@Sendable () -> Void)?) {
         lastTicket += 1
         uncommitted.append(PendingCommit(ticket: lastTicket, update: update, sender: sender, onCommitted: onCommitted))
         uncommittedBytes += update.count
@@ -429,7 +322,7 @@ actor Room {
         committer = nil
     }
 
-    private static let firstRetryDelay = Duration.milliseconds(20)
+    static let firstRetryDelay = Duration.milliseconds(20)
 
     private func resumeCommitWaiters(failing error: (any Error)?) {
         var waiting: [(ticket: Int, failOnError: Bool, waiter: Waiter)] = []
@@ -448,7 +341,7 @@ actor Room {
     /// Returns once every update queued so far is committed and forwarded. With `failOnError` a
     /// failed commit throws instead of waiting for the retries. Throws `CancellationError` when the
     /// calling task is cancelled (a connection the relay closes stops waiting on a failing store).
-    private func waitForCommits(failOnError: Bool) async throws {
+    func waitForCommits(failOnError: Bool) async throws {
         let ticket = lastTicket
         guard settledTicket < ticket else { return }
         let waiter = Waiter()
@@ -459,7 +352,7 @@ actor Room {
     /// Holds new client updates back until ``releaseClientUpdates()``, and waits for the commits
     /// queued before: then the document is exactly what the log holds. With `failOnError` a failed
     /// commit throws (and holds nothing); without, the wait lasts through the retries.
-    private func holdClientUpdates(failOnError: Bool) async throws {
+    func holdClientUpdates(failOnError: Bool) async throws {
         holds += 1
         do { try await waitForCommits(failOnError: failOnError) } catch {
             releaseClientUpdates()
@@ -467,7 +360,7 @@ actor Room {
         }
     }
 
-    private func releaseClientUpdates() {
+    func releaseClientUpdates() {
         holds -= 1
         guard holds == 0 else { return }
         let waiting = heldUpdates
@@ -478,12 +371,12 @@ actor Room {
     /// Waits until no other base-moving operation runs, then marks one running (end it with
     /// ``endExclusive()``). The caller re-checks what it relies on afterwards: the room may have been
     /// unloaded, or the session left, while it waited.
-    private func beginExclusive() async {
+    func beginExclusive() async {
         while exclusive { await withCheckedContinuation { exclusiveWaiters.append($0) } }
         exclusive = true
     }
 
-    private func endExclusive() {
+    func endExclusive() {
         exclusive = false
         if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
     }
@@ -499,7 +392,7 @@ actor Room {
 
     /// Notes the relay's own update logged as `sequence`. The number follows `lastSequence` unless
     /// another relay wrote the document in between: then the gap is read from the log.
-    private func noteLogged(sequence: Int64, bytes: Int) {
+    func noteLogged(sequence: Int64, bytes: Int) {
         logBytesSinceSnapshot += bytes
         guard sequence > lastSequence else { return }  // a catch-up read it already
         if sequence == lastSequence + 1 {
@@ -511,177 +404,10 @@ actor Room {
         }
     }
 
-    private func advanceOverCommittedAhead() {
+    func advanceOverCommittedAhead() {
         while committedAhead.remove(lastSequence + 1) != nil { lastSequence += 1 }
         committedAhead = committedAhead.filter { $0 > lastSequence }
     }
-
-    // MARK: Several relays on one database
-
-    /// Reads what the log holds beyond `lastSequence` (other relays' commits), applies it and forwards
-    /// it to this relay's clients. Concurrent calls share one read, and one more after it.
-    func catchUp() async {
-        guard state == .ready || state == .draining else { return }
-        // A read the store never answered must not stop the room from ever catching up again: after
-        // ``catchUpPatience`` another read starts (applying what both read is harmless).
-        if catchingUp, services.now() - catchUpStarted < Self.catchUpPatience {
-            catchUpAgain = true
-            return
-        }
-        let started = services.now()
-        catchingUp = true
-        catchUpStarted = started
-        defer { if catchUpStarted == started { catchingUp = false } }
-        repeat {
-            catchUpAgain = false
-            do {
-                let stored = try await services.store.loadDocument(workflowID, after: lastSequence)
-                guard state == .ready || state == .draining else { return }
-                applyLogged(stored)
-            } catch {
-                // The periodic check tries again.
-                services.logger.warning(
-                    "could not read other relays' updates", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
-                return
-            }
-        } while catchUpAgain
-    }
-
-    /// How long a catch-up may go unanswered before another one starts.
-    static let catchUpPatience = Duration.seconds(15)
-
-    /// Whether the log has moved past what the document holds (a notification of `seq`).
-    func noteStoreLog(through seq: Int64) async {
-        if seq > lastSequence { await catchUp() }
-    }
-
-    /// Applies updates other relays logged (and a snapshot, when a compaction dropped some of them) and
-    /// forwards to this relay's clients what was new. They are logged already: nothing is queued.
-    private func applyLogged(_ stored: StoredDocument) {
-        let before = stored.snapshot == nil ? nil : doc.encodeStateVector()
-        if let snapshot = stored.snapshot {
-            // Still a bound on the document's size: it holds the snapshot and what the log counts.
-            snapshotBytes = max(snapshotBytes, snapshot.count)
-            do { try doc.applyUpdate(snapshot, origin: RelayOrigin.store) } catch {
-                services.logger.error(
-                    "a stored snapshot could not be applied", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
-            }
-        }
-        for logged in stored.updates where logged.seq > lastSequence {
-            // The relay's own commits are in the document, forwarded by the committer.
-            if committedAhead.contains(logged.seq) || uncommitted.contains(where: { $0.update == logged.bytes }) {
-                continue
-            }
-            do { try doc.applyUpdate(logged.bytes, origin: RelayOrigin.store) } catch {
-                services.logger.error(
-                    "a logged update could not be applied",
-                    metadata: ["workflow": "\(workflowID)", "seq": "\(logged.seq)", "error": "\(error)"])
-                continue
-            }
-            logBytesSinceSnapshot += logged.bytes.count
-            if before == nil { broadcast(.sync(.update(logged.bytes)), except: nil) }
-        }
-        if let before, let news = try? doc.encodeStateAsUpdate(sinceEncoded: before) {
-            broadcast(.sync(.update(news)), except: nil)
-        }
-        lastSequence = max(lastSequence, stored.lastSeq)
-        advanceOverCommittedAhead()
-        if state == .ready || state == .draining, WorkflowDocument.read(doc).lockVersion > base.lockVersion {
-            Task { await self.announceDocumentVersion() }
-        }
-    }
-
-    /// Another relay (or a direct deploy) saved the workflow at `lockVersion`. The writer rebases the
-    /// document onto it and commits that to the log; this room announces the version to its clients
-    /// once the document it reads from the log carries it (``announceDocumentVersion()``), so they never
-    /// see a new base without its content (which would show unsaved changes nobody made).
-    func noteWorkflowSaved(lockVersion: Int) async {
-        guard state == .ready || state == .draining, lockVersion > base.lockVersion else { return }
-        await catchUp()
-        await announceDocumentVersion()
-    }
-
-    /// When the document carries a newer version than the room's base (another relay saved or rebased
-    /// it, and the room read that from the log): that version becomes the base, and this relay's clients
-    /// get `workflow_saved` with the stored version's actor and source, so their unsaved-changes markers
-    /// clear.
-    private func announceDocumentVersion() async {
-        guard state == .ready || state == .draining, WorkflowDocument.read(doc).lockVersion > base.lockVersion else {
-            return
-        }
-        await beginExclusive()
-        defer { endExclusive() }
-        let carried = WorkflowDocument.read(doc).lockVersion
-        guard state == .ready || state == .draining, carried > base.lockVersion else { return }
-        do {
-            guard let version = try await services.store.version(of: workflowID, lockVersion: carried) else { return }
-            var newBase = version.workflow
-            if let current = try await services.store.workflow(id: workflowID), current.lockVersion == carried {
-                newBase = current
-            }
-            guard newBase.lockVersion > base.lockVersion else { return }
-            let previous = base
-            base = newBase
-            unsavedEditors.removeAll()
-            let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
-            broadcast(
-                .control(
-                    .workflowSaved(
-                        lockVersion: base.lockVersion, workflow: baseJSON,
-                        actor: WeftProtocol.Actor(
-                            name: version.actor.name, kind: version.actor.kind == .system ? .system : .person),
-                        source: ChangeSource(rawValue: version.source.rawValue),
-                        summary: WorkflowJSON.summary(from: previous, to: base), conflicts: [])),
-                except: nil)
-        } catch {
-            services.logger.warning(
-                "could not read a version another relay saved",
-                metadata: ["workflow": "\(workflowID)", "lock_version": "\(carried)", "error": "\(error)"])
-        }
-    }
-
-    /// Looks at the database for what notifications may have missed: the log and the saved version.
-    func checkStore() async {
-        guard state == .ready || state == .draining else { return }
-        await catchUp()
-        await announceDocumentVersion()
-        await takeOverAbandonedVersion()
-    }
-
-    /// A saved version the document still lacks after ``versionTakeoverDelay`` — its writer died
-    /// between the commit and the rebase — is rebased in by this relay (under the document lock, and
-    /// skipped if another relay did it first).
-    private func takeOverAbandonedVersion() async {
-        guard services.store.isShared, state == .ready || state == .draining,
-            let stored = try? await services.store.lockVersion(of: workflowID),
-            stored > WorkflowDocument.read(doc).lockVersion
-        else {
-            behindSince = nil
-            return
-        }
-        guard let since = behindSince else {
-            behindSince = services.now()
-            return
-        }
-        guard services.now() - since >= Self.versionTakeoverDelay else { return }
-        behindSince = nil
-        let version = try? await services.store.version(of: workflowID, lockVersion: stored)
-        let change = WorkflowChange(
-            workflowID: workflowID, previousLockVersion: base.lockVersion, lockVersion: stored,
-            workflow: version?.workflow ?? base, previous: nil)
-        services.logger.notice(
-            "rebasing a version whose writer did not", metadata: ["workflow": "\(workflowID)", "lock_version": "\(stored)"])
-        do {
-            _ = try await applyExternal(
-                change, actor: version?.actor ?? .system("relay"), source: version?.source ?? .deploy)
-        } catch {
-            services.logger.warning(
-                "could not rebase an abandoned version", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
-        }
-    }
-
-    /// How long a saved version may stay out of the live document before another relay rebases it in.
-    static let versionTakeoverDelay = Duration.seconds(10)
 
     // MARK: Sessions
 
@@ -899,88 +625,7 @@ actor Room {
 
     func awarenessSnapshot() -> [UInt8] { awareness.encodeUpdate() }
 
-    // MARK: Presence across relays
-
-    /// Takes presence another relay sent for this workflow (several relays on one database). An update is
-    /// applied with the usual rules, the presence timeout included, and passed on to this relay's clients;
-    /// it never changes the clients of this relay's own connections, which speak for themselves. A query
-    /// is answered with this relay's clients' states. A room nobody has joined ignores both.
-    func receiveRemotePresence(_ signal: PresenceSignal) {
-        guard !sessions.isEmpty else { return }
-        let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
-        switch signal {
-        case .query:
-            sharePresence(of: own.filter { awareness.states[$0] != nil }.sorted())
-        case .update(let bytes):
-            guard let update = try? AwarenessUpdate(decoding: bytes) else {
-                services.logger.debug(
-                    "ignored invalid presence from another relay", metadata: ["workflow": "\(workflowID)"])
-                return
-            }
-            let theirs = update.entries.filter { !own.contains($0.clientID) && $0.clientID != awareness.clientID }
-            remoteClients.formUnion(theirs.map(\.clientID))
-            let changed = awareness.apply(AwarenessUpdate(theirs), origin: nil, now: services.now()).changedClients
-            if !changed.isEmpty { broadcast(.awareness(awareness.encodeUpdate(clients: changed)), except: nil) }
-        }
-    }
-
-    /// Asks the other relays serving this workflow who is present on them (the first join).
-    private func askOtherRelaysForPresence() {
-        guard services.store.isShared else { return }
-        services.presence.ask(workflowID: workflowID)
-    }
-
-    /// Passes the current entries of these clients of this relay to the other relays, with the relay's
-    /// next presence send (``PresenceSender``: at most once per ``RelayServices/presenceShareInterval``
-    /// for all rooms, the newest entry of each client winning meanwhile).
-    private func sharePresence(of clients: [ClientID]) {
-        guard services.store.isShared, !clients.isEmpty else { return }
-        let entries = clients.compactMap { client in
-            awareness.meta[client].map {
-                AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: awareness.states[client])
-            }
-        }
-        services.presence.share(entries, workflowID: workflowID)
-    }
-
-    /// The relay is stopping: sends the presence waiting for the other relays now rather than after the
-    /// interval (its connections' leaves, usually), with any client still here marked offline, once the
-    /// relay's send in flight is done (waiting a second at most), so they need not wait for the timeout.
-    private func sendWaitingPresence() async {
-        guard services.store.isShared else { return }
-        let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
-        // Offline at the clock the others know wins (y-protocols awareness).
-        let gone = own.sorted().compactMap { client in
-            awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
-        }
-        services.presence.share(gone, workflowID: workflowID)
-        await services.presence.sendWaiting()
-    }
-
-    private func startPresenceSweep() {
-        guard presenceSweep == nil else { return }
-        // y-protocols checks a tenth of the timeout; at most every 3 s.
-        let interval = min(services.configuration.presenceTimeout / 10, .seconds(3))
-        presenceSweep = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
-                await self?.expirePresence()
-            }
-        }
-    }
-
-    /// Drops presence not renewed within the timeout and tells everyone it went offline.
-    private func expirePresence() {
-        let changes = awareness.removeOutdated(now: services.now())
-        guard !changes.removed.isEmpty else { return }
-        for (session, clients) in awarenessClients {
-            awarenessClients[session] = clients.subtracting(changes.removed)
-        }
-        broadcast(.awareness(awareness.encodeUpdate(clients: changes.removed)), except: nil)
-    }
-
-    private func broadcast(_ message: WireMessage, except excluded: UInt64?) {
+    func broadcast(_ message: WireMessage, except excluded: UInt64?) {
         let frame = Frame.encode(message)
         for (id, session) in sessions where id != excluded { session.outbound.send(frame: frame) }
     }
@@ -1061,152 +706,6 @@ actor Room {
                 conflicts: []))
         broadcast(notice, except: session.id)
         return .saved(lockVersion: base.lockVersion, workflow: baseJSON)
-    }
-
-    // MARK: External writes
-
-    /// Applies a version committed elsewhere (deploy, merge, sync, restore) to the live document,
-    /// rebasing unsaved edits, and tells every client.
-    ///
-    /// Returns nil when the room is unloading or unloaded (after the unload has finished, like a
-    /// join): the registry then applies the change to a fresh room.
-    func applyExternal(_ change: WorkflowChange, actor: ChangeActor, source: VersionSource) async throws
-        -> RebaseOutcome?
-    {
-        switch state {
-        case .unloading:
-            let waiter = Waiter()
-            unloadWaiters.append(waiter)
-            try await waiter.wait()
-            return nil
-        case .unloaded: return nil
-        case .loading, .ready, .draining: break
-        }
-        try await ensureLoaded()
-        // A room loaded only for this drains again, also when the wait below is cut short (the relay
-        // stopping the caller): it must not stay loaded for good.
-        defer { if sessions.isEmpty { releaseIfUnused() } }
-        await beginExclusive()
-        defer { endExclusive() }
-        // Unloaded while waiting: the registry applies the change to a fresh room.
-        guard state != .unloading, state != .unloaded else { return nil }
-        // The new version is committed already: wait out a failing log commit rather than leave the
-        // document behind it.
-        try await holdClientUpdates(failOnError: false)
-        defer { releaseClientUpdates() }
-        // The document is the room's base plus everyone's unsaved edits; rebase those onto the current
-        // row (never the caller's struct: a later commit may already have landed).
-        let oldBase = base
-        let newVersion = try await services.store.workflow(id: workflowID) ?? change.workflow
-        let outcome: RebaseOutcome
-        if services.store.isShared {
-            // Only the relay that wrote the version reconciles it, under the document's lock.
-            outcome = try await rebaseUnderLock(onto: newVersion, from: oldBase)
-        } else {
-            outcome = try await rebase(onto: newVersion, from: oldBase)
-        }
-        let baseJSON = (try? WorkflowJSON.value(of: base)) ?? .null
-        let notice = WireMessage.control(
-            .workflowSaved(
-                lockVersion: base.lockVersion, workflow: baseJSON,
-                actor: WeftProtocol.Actor(name: actor.name, kind: actor.kind == .system ? .system : .person),
-                source: ChangeSource(rawValue: source.rawValue), summary: WorkflowJSON.summary(outcome.summary),
-                conflicts: outcome.conflicts.map(WorkflowJSON.conflict)))
-        broadcast(notice, except: nil)
-        return outcome
-    }
-
-    /// Rebases the document's unsaved edits from `oldBase` onto `newVersion` and commits the result.
-    private func rebase(onto newVersion: Workflow, from oldBase: Workflow) async throws -> RebaseOutcome {
-        let outcome = Rebaser.apply(
-            newVersion: newVersion, oldBase: oldBase, to: doc, policy: services.configuration.externalUpdatePolicy,
-            origin: RelayOrigin.relay)
-        if newVersion.lockVersion >= base.lockVersion { base = newVersion }
-        // Keep the discarded edits before anything can fail: a commit that throws below must not lose
-        // them (the rebase itself stays queued and is retried).
-        await keepDraft(of: outcome, basedOn: oldBase.lockVersion, displacedBy: newVersion.lockVersion)
-        if !outcome.stillDirty { unsavedEditors.removeAll() }
-        try await commitReconciled()
-        return outcome
-    }
-
-    /// ``rebase(onto:from:)`` under the document lock when several relays share the database: first
-    /// applies what the log holds, then rebases from the version the document is on — unless it already
-    /// carries `newVersion` (reconciled by whoever else held the lock), as rebasing twice would write the
-    /// new content twice.
-    private func rebaseFromLog(onto newVersion: Workflow, from oldBase: Workflow) async throws -> RebaseOutcome {
-        applyLogged(try await services.store.loadDocument(workflowID, after: lastSequence))
-        let inDocument = WorkflowDocument.read(doc).lockVersion
-        guard inDocument < newVersion.lockVersion else {
-            if newVersion.lockVersion > base.lockVersion { base = newVersion }
-            return RebaseOutcome()
-        }
-        // The version the document's content is on (the room's base may already be newer: another
-        // relay's save it announced, or this write's own notification).
-        var from = oldBase
-        if inDocument != oldBase.lockVersion,
-            let documentBase = try await services.store.version(of: workflowID, lockVersion: inDocument)?.workflow
-        {
-            from = documentBase
-        }
-        return try await rebase(onto: newVersion, from: from)
-    }
-
-    /// Stores the unsaved edits a reset discarded, so that `weft drafts restore` can bring them back.
-    /// A failure is logged, never thrown: the new version is already committed and in the document.
-    private func keepDraft(of outcome: RebaseOutcome, basedOn: Int, displacedBy: Int) async {
-        guard var draft = outcome.draft else { return }
-        draft.id = workflowID
-        let people = unsavedEditors.sorted()
-        unsavedEditors.removeAll()
-        do {
-            let id = try await services.store.saveDraft(
-                draft, basedOn: basedOn, displacedBy: displacedBy, people: people, at: Date())
-            services.logger.info(
-                "kept the discarded unsaved edits as a draft",
-                metadata: ["workflow": "\(workflowID)", "draft": "\(id)", "displaced_by": "\(displacedBy)"])
-        } catch {
-            services.logger.error(
-                "could not keep the discarded unsaved edits", metadata: ["workflow": "\(workflowID)", "error": "\(error)"])
-        }
-    }
-
-    /// Merges a kept draft's edits into the document as unsaved changes (no version is saved), three-way:
-    /// base = the version the draft was edited on, ours = the draft, theirs = the document now (its base
-    /// plus whatever is unsaved in it). Where both changed the same thing differently, the document's
-    /// side is kept and reported.
-    ///
-    /// Returns nil when the room is unloading or unloaded, as ``applyExternal(_:actor:source:)`` does.
-    func applyDraft(_ draft: Workflow, editedOn draftBase: Workflow) async throws
-        -> (summary: ReconcileSummary, conflicts: [RebaseConflict])?
-    {
-        switch state {
-        case .unloading:
-            let waiter = Waiter()
-            unloadWaiters.append(waiter)
-            try await waiter.wait()
-            return nil
-        case .unloaded: return nil
-        case .loading, .ready, .draining: break
-        }
-        try await ensureLoaded()
-        defer { if sessions.isEmpty { releaseIfUnused() } }
-        await beginExclusive()
-        defer { endExclusive() }
-        guard state != .unloading, state != .unloaded else { return nil }
-        // The new version is committed already: wait out a failing log commit rather than leave the
-        // document behind it.
-        try await holdClientUpdates(failOnError: false)
-        defer { releaseClientUpdates() }
-        var current = WorkflowDocument.read(doc)
-        current.id = workflowID
-        var ours = draft
-        ours.id = workflowID
-        var (merged, conflicts) = ThreeWayMerge.merge(base: draftBase, ours: ours, theirs: current)
-        merged.lockVersion = current.lockVersion
-        let summary = Reconciler.reconcile(doc, to: merged, origin: RelayOrigin.relay)
-        try await commitRelayUpdates()
-        return (summary, conflicts)
     }
 
     // MARK: Status
