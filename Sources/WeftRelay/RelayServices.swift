@@ -25,8 +25,15 @@ final class RelayServices: Sendable {
         self.startedAt = startedAt
         self.presence = PresenceSender(
             interval: Self.presenceShareInterval, now: { ContinuousClock.now - startedAt },
-            send: { await store.sendPresence($0) })
+            // A send the database never answers must not hold the one send in flight for ever: every
+            // room's presence would stop crossing relays until a restart.
+            send: { batch in
+                _ = try? await StoreWatchdog.answer(within: Self.presenceSendLimit) { await store.sendPresence(batch) }
+            })
     }
+
+    /// How long a presence send may go unanswered before the next is allowed (it is best effort).
+    static let presenceSendLimit = Duration.seconds(5)
 
     /// The least time between two presence sends of the relay to the other relays.
     static let presenceShareInterval = Duration.milliseconds(50)

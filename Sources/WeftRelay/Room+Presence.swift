@@ -51,10 +51,10 @@ extension Room {
         services.presence.share(entries, workflowID: workflowID)
     }
 
-    /// The relay is stopping: sends the presence waiting for the other relays now rather than after the
-    /// interval (its connections' leaves, usually), with any client still here marked offline, once the
-    /// relay's send in flight is done (waiting a second at most), so they need not wait for the timeout.
-    func sendWaitingPresence() async {
+    /// The relay is stopping: marks any client still here offline for the other relays, with the next
+    /// send (which the registry makes at once for every room: ``RoomRegistry/compactAll()``), so they need
+    /// not wait for the presence timeout.
+    func shareLeavingPresence() {
         guard services.store.isShared else { return }
         let own = awarenessClients.values.reduce(into: Set<ClientID>()) { $0.formUnion($1) }
         // Offline at the clock the others know wins (y-protocols awareness).
@@ -62,7 +62,6 @@ extension Room {
             awareness.meta[client].map { AwarenessUpdate.Entry(clientID: client, clock: $0.clock, state: nil) }
         }
         services.presence.share(gone, workflowID: workflowID)
-        await services.presence.sendWaiting()
     }
 
     func startPresenceSweep() {

@@ -381,11 +381,9 @@ actor Room {
         if !exclusiveWaiters.isEmpty { exclusiveWaiters.removeFirst().resume() }
     }
 
-    /// Sends the other relays the presence that waits (this relay's clients leaving), commits what is
-    /// queued, then compacts (on shutdown). A failing commit does not stop the compaction: the snapshot
-    /// holds what the document holds.
+    /// Commits what is queued, then compacts (on shutdown). A failing commit does not stop the
+    /// compaction: the snapshot holds what the document holds.
     func commitAndCompact() async {
-        await sendWaitingPresence()
         try? await waitForCommits(failOnError: true)
         await compact()
     }

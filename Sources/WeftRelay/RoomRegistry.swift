@@ -73,8 +73,12 @@ actor RoomRegistry {
         }
     }
 
-    /// Commits what every loaded document has queued and compacts it (on shutdown).
+    /// Tells the other relays that every room's clients are leaving, in one send (waiting a second at most
+    /// for the send in flight), then commits what every loaded document has queued and compacts it (on
+    /// shutdown).
     func compactAll() async {
+        for room in rooms.values { await room.shareLeavingPresence() }
+        await services.presence.sendWaiting()
         for room in rooms.values { await room.commitAndCompact() }
     }
 }

@@ -9,8 +9,10 @@ import GRDB
 /// foreign keys on; a busy timeout, so a second process (a direct `weft deploy`) waits its turn rather
 /// than failing. Every write method is one transaction and every read sees one consistent snapshot.
 ///
-/// The store is `Sendable` and its methods are synchronous and blocking: call them from an actor or a
-/// thread pool, never from an event loop.
+/// The store is `Sendable` and its methods are synchronous and blocking: call them from a thread that
+/// may block, never from an event loop or Swift's cooperative pool. Async callers (the relay, through
+/// ``WorkflowStorage``) get the calls that wait on the disk run on threads of their own
+/// (`WeftStore+Blocking.swift`).
 public final class WeftStore: Sendable {
     /// The database file.
     public let path: String

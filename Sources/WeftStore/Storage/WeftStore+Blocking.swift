@@ -7,17 +7,26 @@ import WorkflowModel
 /// and tens of thousands of deleted rows (tens of milliseconds); on the pool, two such waits on a 2-core
 /// machine left no thread for anything else, and every room's forwards and acks stalled behind them.
 /// (The synchronous methods these call stay as they are for synchronous callers.)
+///
+/// Three serial queues, each with a thread of its own when it has work (serial queues are
+/// "overcommit": Dispatch does not make them wait for a core, as it does its concurrent queues, which
+/// on Linux share the cooperative pool's threads): group commits, other writes (compactions, saves,
+/// imports, merges, drafts) and document loads. A compaction's delete batches and the group commits
+/// still take turns at SQLite's one writer; writes of one kind go one after another, as SQLite would
+/// have them anyway.
 extension WeftStore {
     /// Appends updates in one transaction; the synchronous `appendUpdates(_:)` on a thread of its own.
     @discardableResult
     public func appendUpdates(_ batch: [(docID: String, update: [UInt8])]) async throws -> [Int64] {
-        try await Self.offThePool { try self.appendUpdates(batch) }
+        try await Self.run(on: Self.commits) { try self.appendUpdates(batch) }
     }
 
     /// Compacts a document's log into a snapshot: the synchronous
     /// `compactDocument(_:snapshot:throughSeq:)` on a thread of its own.
     public func compactDocument(_ docID: String, snapshot: [UInt8], throughSeq: Int64) async throws {
-        try await Self.offThePool { try self.compactDocument(docID, snapshot: snapshot, throughSeq: throughSeq) }
+        try await Self.run(on: Self.writes) {
+            try self.compactDocument(docID, snapshot: snapshot, throughSeq: throughSeq)
+        }
     }
 
     /// A save (an fsync): the synchronous `saveWorkflow(_:expectedLockVersion:actor:source:)` on a thread
@@ -25,7 +34,7 @@ extension WeftStore {
     public func saveWorkflow(
         _ workflow: Workflow, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
     ) async throws -> SaveResult {
-        try await Self.offThePool {
+        try await Self.run(on: Self.writes) {
             try self.saveWorkflow(workflow, expectedLockVersion: expectedLockVersion, actor: actor, source: source)
         }
     }
@@ -35,7 +44,7 @@ extension WeftStore {
     public func importProject(
         _ project: Project, actor: ChangeActor, source: VersionSource, expectedVersions: [String: Int]?
     ) async throws -> ImportResult {
-        try await Self.offThePool {
+        try await Self.run(on: Self.writes) {
             try self.importProject(project, actor: actor, source: source, expectedVersions: expectedVersions)
         }
     }
@@ -45,7 +54,7 @@ extension WeftStore {
         sandboxID: String, parent: Project, actor: ChangeActor, expectedVersions: [String: Int],
         links: [SandboxLink]
     ) async throws -> ImportResult {
-        try await Self.offThePool {
+        try await Self.run(on: Self.writes) {
             try self.commitSandboxMerge(
                 sandboxID: sandboxID, parent: parent, actor: actor, expectedVersions: expectedVersions, links: links)
         }
@@ -54,17 +63,27 @@ extension WeftStore {
     /// A document as stored (a room's load reads its snapshot and whole log): the synchronous
     /// `loadDocument(_:)` on a thread of its own.
     public func loadDocument(_ docID: String) async throws -> StoredDocument {
-        try await Self.offThePool { try self.loadDocument(docID) }
+        try await Self.run(on: Self.reads) { try self.loadDocument(docID) }
     }
 
-    /// Where the blocking work runs: Dispatch adds threads when those it has are blocked.
-    private static let blockingQueue = DispatchQueue(label: "weft.store.blocking", attributes: .concurrent)
+    /// A draft a reset-mode relay keeps: the synchronous `saveDraft(…)` on a thread of its own.
+    public func saveDraft(
+        _ workflow: Workflow, basedOn: Int, displacedBy: Int, people: [String], at time: Date
+    ) async throws -> Int {
+        try await Self.run(on: Self.writes) {
+            try self.saveDraft(workflow, basedOn: basedOn, displacedBy: displacedBy, people: people, at: time)
+        }
+    }
 
-    private static func offThePool<Value: Sendable>(
-        _ work: @escaping @Sendable () throws -> Value
+    private static let commits = DispatchQueue(label: "weft.store.commits")
+    private static let writes = DispatchQueue(label: "weft.store.writes")
+    private static let reads = DispatchQueue(label: "weft.store.reads")
+
+    private static func run<Value: Sendable>(
+        on queue: DispatchQueue, _ work: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            blockingQueue.async { continuation.resume(with: Result { try work() }) }
+            queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
 }

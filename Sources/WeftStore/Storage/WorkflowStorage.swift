@@ -17,8 +17,9 @@ import YCRDT
 ///   compaction; those numbers are what several relays will exchange to catch up (docs/storage.md);
 /// - a read sees one consistent state of the database.
 ///
-/// The methods are `async`: a network store awaits its server. ``WeftStore`` witnesses them with its
-/// synchronous methods (each a short transaction on the calling thread).
+/// The methods are `async`: a network store awaits its server. ``WeftStore`` witnesses most of them with
+/// its synchronous methods (each a short transaction on the calling thread), and those that wait on the
+/// disk for long with versions that run them on threads of their own (`WeftStore+Blocking.swift`).
 public protocol WorkflowStorage: Sendable {
     // MARK: Projects
 
@@ -212,7 +213,8 @@ extension WorkflowStorage {
     }
 }
 
-/// The SQLite store satisfies the protocol with its own synchronous methods.
+/// The SQLite store satisfies the protocol with its own methods: synchronous ones, and the async ones of
+/// `WeftStore+Blocking.swift` for the calls that wait on the disk.
 extension WeftStore: WorkflowStorage {
     public var isShared: Bool { false }
 
