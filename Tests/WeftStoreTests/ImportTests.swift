@@ -168,7 +168,7 @@ import YCRDT
                 later.changed.first?.previous
                     == earlier.workflows[0].with(lockVersion: min(versionA, versionB)))
         }
-        #expect(try store.versions(of: Samples.richWorkflow().id).count == 51)
+        #expect(try await store.versions(of: Samples.richWorkflow().id).count == 51)
     }
 
     /// Lightning's real project payload, stored and read back field for field, then imported again as a

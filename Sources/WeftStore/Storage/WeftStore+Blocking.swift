@@ -1,5 +1,6 @@
 import Foundation
 import WorkflowModel
+import YCRDT
 
 /// The SQLite store's calls that wait on the disk, for async callers (the relay): they run on threads
 /// of their own, never on Swift concurrency's cooperative pool, which has one thread per core. A group
@@ -73,6 +74,47 @@ extension WeftStore {
         try await Self.run(on: Self.writes) {
             try self.saveDraft(workflow, basedOn: basedOn, displacedBy: displacedBy, people: people, at: time)
         }
+    }
+
+    /// The relay's other writes that wait for an fsync: each the synchronous method of the same name on
+    /// a thread of its own.
+    public func deleteWorkflow(
+        id: String, expectedLockVersion: Int, actor: ChangeActor, source: VersionSource
+    ) async throws -> SaveResult {
+        try await Self.run(on: Self.writes) {
+            try self.deleteWorkflow(id: id, expectedLockVersion: expectedLockVersion, actor: actor, source: source)
+        }
+    }
+
+    public func grant(user: String, project projectID: String, role: Role) async throws {
+        try await Self.run(on: Self.writes) { try self.grant(user: user, project: projectID, role: role) }
+    }
+
+    public func audit(actor: String, action: String, subject: String, details: [String: YAny]) async throws {
+        try await Self.run(on: Self.writes) {
+            try self.audit(actor: actor, action: action, subject: subject, details: details)
+        }
+    }
+
+    public func markDraftRestored(id: Int, by actor: String, at time: Date) async throws -> Bool {
+        try await Self.run(on: Self.writes) { try self.markDraftRestored(id: id, by: actor, at: time) }
+    }
+
+    public func unmarkDraftRestored(id: Int) async throws {
+        try await Self.run(on: Self.writes) { try self.unmarkDraftRestored(id: id) }
+    }
+
+    public func recordRepositorySync(_ sync: RepositorySync) async throws {
+        try await Self.run(on: Self.writes) { try self.recordRepositorySync(sync) }
+    }
+
+    /// Reads that can be large: each the synchronous method of the same name on a thread of its own.
+    public func versions(of workflowID: String) async throws -> [WorkflowVersion] {
+        try await Self.run(on: Self.reads) { try self.versions(of: workflowID) }
+    }
+
+    public func loadDocument(_ docID: String, after seq: Int64) async throws -> StoredDocument {
+        try await Self.run(on: Self.reads) { try self.loadDocument(docID, after: seq) }
     }
 
     private static let commits = DispatchQueue(label: "weft.store.commits")
