@@ -17,16 +17,7 @@ extension Room {
     func applyExternal(_ change: WorkflowChange, actor: ChangeActor, source: VersionSource) async throws
         -> RebaseOutcome?
     {
-        switch state {
-        case .unloading:
-            let waiter = Waiter()
-            unloadWaiters.append(waiter)
-            try await waiter.wait()
-            return nil
-        case .unloaded: return nil
-        case .loading, .ready, .draining: break
-        }
-        try await ensureLoaded()
+        guard try await loadForExternalWrite() else { return nil }
         // A room loaded only for this drains again, also when the wait below is cut short (the relay
         // stopping the caller): it must not stay loaded for good.
         defer { if sessions.isEmpty { releaseIfUnused() } }
@@ -115,6 +106,22 @@ extension Room {
         }
     }
 
+    /// Loads the room for a write from outside; false when it is unloading (after the unload finished,
+    /// like a join) or unloaded: the registry then applies the write to a fresh room.
+    private func loadForExternalWrite() async throws -> Bool {
+        switch state {
+        case .unloading:
+            let waiter = Waiter()
+            unloadWaiters.append(waiter)
+            try await waiter.wait()
+            return false
+        case .unloaded: return false
+        case .loading, .ready, .draining: break
+        }
+        try await ensureLoaded()
+        return true
+    }
+
     /// Merges a kept draft's edits into the document as unsaved changes (no version is saved), three-way:
     /// base = the version the draft was edited on, ours = the draft, theirs = the document now (its base
     /// plus whatever is unsaved in it). Where both changed the same thing differently, the document's
@@ -124,16 +131,7 @@ extension Room {
     func applyDraft(_ draft: Workflow, editedOn draftBase: Workflow) async throws
         -> (summary: ReconcileSummary, conflicts: [RebaseConflict])?
     {
-        switch state {
-        case .unloading:
-            let waiter = Waiter()
-            unloadWaiters.append(waiter)
-            try await waiter.wait()
-            return nil
-        case .unloaded: return nil
-        case .loading, .ready, .draining: break
-        }
-        try await ensureLoaded()
+        guard try await loadForExternalWrite() else { return nil }
         defer { if sessions.isEmpty { releaseIfUnused() } }
         await beginExclusive()
         defer { endExclusive() }
