@@ -17,18 +17,12 @@ extension Room {
     func applyExternal(_ change: WorkflowChange, actor: ChangeActor, source: VersionSource) async throws
         -> RebaseOutcome?
     {
-        guard try await loadForExternalWrite() else { return nil }
-        // A room loaded only for this drains again, also when the wait below is cut short (the relay
-        // stopping the caller): it must not stay loaded for good.
-        defer { if sessions.isEmpty { releaseIfUnused() } }
-        await beginExclusive()
-        defer { endExclusive() }
-        // Unloaded while waiting: the registry applies the change to a fresh room.
-        guard state != .unloading, state != .unloaded else { return nil }
-        // The new version is committed already: wait out a failing log commit rather than leave the
-        // document behind it.
-        try await holdClientUpdates(failOnError: false)
-        defer { releaseClientUpdates() }
+        try await asExternalWrite { try await self.rebaseInto(change, actor: actor, source: source) }
+    }
+
+    private func rebaseInto(
+        _ change: WorkflowChange, actor: ChangeActor, source: VersionSource
+    ) async throws -> RebaseOutcome {
         // The document is the room's base plus everyone's unsaved edits; rebase those onto the current
         // row (never the caller's struct: a later commit may already have landed).
         let oldBase = base
@@ -106,20 +100,33 @@ extension Room {
         }
     }
 
-    /// Loads the room for a write from outside; false when it is unloading (after the unload finished,
-    /// like a join) or unloaded: the registry then applies the write to a fresh room.
-    private func loadForExternalWrite() async throws -> Bool {
+    /// Runs `body`, a write from outside, on the loaded room, alone (no save or other external write at
+    /// the same time) and with client updates held back after the commits queued before; nil when the
+    /// room is unloading (after the unload finished, like a join) or unloaded: the registry then applies
+    /// the write to a fresh room.
+    private func asExternalWrite<Value>(_ body: () async throws -> Value) async throws -> Value? {
         switch state {
         case .unloading:
             let waiter = Waiter()
             unloadWaiters.append(waiter)
             try await waiter.wait()
-            return false
-        case .unloaded: return false
+            return nil
+        case .unloaded: return nil
         case .loading, .ready, .draining: break
         }
         try await ensureLoaded()
-        return true
+        // A room loaded only for this drains again, also when the wait below is cut short (the relay
+        // stopping the caller): it must not stay loaded for good.
+        defer { if sessions.isEmpty { releaseIfUnused() } }
+        await beginExclusive()
+        defer { endExclusive() }
+        // Unloaded while waiting: the registry applies the write to a fresh room.
+        guard state != .unloading, state != .unloaded else { return nil }
+        // The new version is committed already: wait out a failing log commit rather than leave the
+        // document behind it.
+        try await holdClientUpdates(failOnError: false)
+        defer { releaseClientUpdates() }
+        return try await body()
     }
 
     /// Merges a kept draft's edits into the document as unsaved changes (no version is saved), three-way:
@@ -131,15 +138,12 @@ extension Room {
     func applyDraft(_ draft: Workflow, editedOn draftBase: Workflow) async throws
         -> (summary: ReconcileSummary, conflicts: [RebaseConflict])?
     {
-        guard try await loadForExternalWrite() else { return nil }
-        defer { if sessions.isEmpty { releaseIfUnused() } }
-        await beginExclusive()
-        defer { endExclusive() }
-        guard state != .unloading, state != .unloaded else { return nil }
-        // The new version is committed already: wait out a failing log commit rather than leave the
-        // document behind it.
-        try await holdClientUpdates(failOnError: false)
-        defer { releaseClientUpdates() }
+        try await asExternalWrite { try await self.mergeIn(draft, editedOn: draftBase) }
+    }
+
+    private func mergeIn(
+        _ draft: Workflow, editedOn draftBase: Workflow
+    ) async throws -> (summary: ReconcileSummary, conflicts: [RebaseConflict]) {
         var current = WorkflowDocument.read(doc)
         current.id = workflowID
         var ours = draft
